@@ -1,0 +1,187 @@
+package org.p2pchat.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.PathType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Validates one protocol message against the published schemas: the envelope first, then the msgdata
+ * schema its msgtype chooses.
+ *
+ * <p>Never throws for bad input: oversized input, non-UTF-8 bytes, malformed JSON, trailing data and an
+ * unknown msgtype are each a distinct {@link Violation.Kind}. Thread-safe; build one and share it.
+ */
+public final class MessageValidator {
+  /** Default cap on one message: large enough for a LISTPEER reply of 100,000 peers. */
+  public static final int DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+  private final int maxBytes;
+  private final Schema envelope;
+  private final Map<MessageType, Schema> msgdata = new EnumMap<>(MessageType.class);
+
+  private MessageValidator(int maxBytes) {
+    this.maxBytes = maxBytes;
+    SchemaRegistryConfig config = SchemaRegistryConfig.builder()
+        .pathType(PathType.JSON_POINTER)
+        .locale(Locale.ENGLISH)
+        .build();
+    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7, builder -> builder
+        .schemaRegistryConfig(config)
+        .schemaIdResolvers(ids -> ids.mapPrefix(MessageType.SCHEMA_ID_BASE,
+            "classpath:" + MessageType.SCHEMA_CLASSPATH_BASE)));
+    this.envelope = registry.getSchema(SchemaLocation.of(MessageType.SCHEMA_ID_BASE + "envelope.json"));
+    for (MessageType type : MessageType.values()) {
+      Schema schema = registry.getSchema(SchemaLocation.of(type.schemaId()));
+      schema.initializeValidators();
+      msgdata.put(type, schema);
+    }
+    envelope.initializeValidators();
+  }
+
+  /** A validator with the default size cap. */
+  public static MessageValidator create() {
+    return new MessageValidator(DEFAULT_MAX_BYTES);
+  }
+
+  /** A validator that rejects input over {@code maxBytes}. */
+  public static MessageValidator withMaxBytes(int maxBytes) {
+    if (maxBytes < 2) {
+      throw new IllegalArgumentException("maxBytes must be at least 2, got " + maxBytes);
+    }
+    return new MessageValidator(maxBytes);
+  }
+
+  public int maxBytes() {
+    return maxBytes;
+  }
+
+  /** Validates raw bytes as one message: size, UTF-8, JSON, then the schemas. */
+  public ValidationResult validate(byte[] bytes) {
+    return validate(bytes, 0, bytes.length);
+  }
+
+  /** Validates {@code length} bytes from {@code offset} as one message. */
+  public ValidationResult validate(byte[] bytes, int offset, int length) {
+    if (length > maxBytes) {
+      return failure(null, Violation.Kind.TOO_LARGE, "maxBytes",
+          "message is " + length + " bytes, over the limit of " + maxBytes);
+    }
+    String badUtf8 = checkUtf8(bytes, offset, length);
+    if (badUtf8 != null) {
+      return failure(null, Violation.Kind.NOT_UTF8, "encoding", badUtf8);
+    }
+    JsonNode tree;
+    try {
+      tree = WireJson.mapper().readTree(bytes, offset, length);
+    } catch (MismatchedInputException e) {
+      Violation.Kind kind = length == 0 || e.getMessage().startsWith("No content")
+          ? Violation.Kind.MALFORMED_JSON : Violation.Kind.TRAILING_DATA;
+      return failure(null, kind, kind == Violation.Kind.TRAILING_DATA ? "trailing" : "syntax",
+          kind == Violation.Kind.TRAILING_DATA
+              ? "data after the end of the JSON value (one message per connection)"
+              : "empty input: expected one JSON object");
+    } catch (JsonProcessingException e) {
+      return failure(null, Violation.Kind.MALFORMED_JSON, "syntax", "malformed JSON: " + clean(e.getOriginalMessage())
+          + " at byte " + e.getLocation().getByteOffset());
+    } catch (IOException e) {
+      return failure(null, Violation.Kind.MALFORMED_JSON, "syntax", "unreadable JSON: " + e.getMessage());
+    }
+    if (tree == null || tree.isMissingNode()) {
+      return failure(null, Violation.Kind.MALFORMED_JSON, "syntax", "empty input: expected one JSON object");
+    }
+    return validate(tree);
+  }
+
+  /** Validates an already parsed message. */
+  public ValidationResult validate(JsonNode tree) {
+    List<Violation> violations = new ArrayList<>();
+    addAll(violations, envelope.validate(tree));
+    if (!violations.isEmpty()) {
+      return result(null, tree, violations);
+    }
+    String msgtype = tree.get("msgtype").asText();
+    JsonNode data = tree.get("msgdata");
+    MessageType type = MessageType.of(msgtype, data);
+    if (type == null) {
+      violations.add(new Violation(Violation.Kind.UNKNOWN_TYPE, "/msgtype", "msgtype",
+          "unknown message type '" + msgtype + "'; known: " + String.join(", ", MessageType.wireNames())));
+      return result(null, tree, violations);
+    }
+    for (Error error : msgdata.get(type).validate(data)) {
+      violations.add(toViolation(error, "/msgdata"));
+    }
+    return result(type, tree, violations);
+  }
+
+  private static void addAll(List<Violation> into, List<Error> errors) {
+    for (Error error : errors) {
+      into.add(toViolation(error, ""));
+    }
+  }
+
+  private static Violation toViolation(Error error, String prefix) {
+    String pointer = prefix + error.getInstanceLocation().toString();
+    String message = error.getMessage();
+    // networknt prefixes messages with the location; the pointer already says where.
+    int colon = message.indexOf(": ");
+    if (colon >= 0 && message.startsWith(error.getInstanceLocation().toString())) {
+      message = message.substring(colon + 2);
+    }
+    return new Violation(Violation.Kind.SCHEMA, pointer, error.getKeyword(), message);
+  }
+
+  private static ValidationResult result(MessageType type, JsonNode tree, List<Violation> violations) {
+    violations.sort(Violation.ORDER);
+    return new ValidationResult(type, tree, violations);
+  }
+
+  private static ValidationResult failure(JsonNode tree, Violation.Kind kind, String keyword, String message) {
+    return new ValidationResult(null, tree, List.of(new Violation(kind, Violation.ROOT, keyword, message)));
+  }
+
+  /** Null if valid UTF-8, else where it breaks. ASCII, the 2018 program's only output, takes the fast path. */
+  private static String checkUtf8(byte[] bytes, int offset, int length) {
+    int end = offset + length;
+    int i = offset;
+    while (i < end && bytes[i] >= 0) {
+      i++;
+    }
+    if (i == end) {
+      return null;
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, offset, length));
+      return null;
+    } catch (CharacterCodingException e) {
+      return "input is not valid UTF-8 (first bad byte near offset " + (i - offset) + ")";
+    }
+  }
+
+  /** Jackson's message without its source-location noise, on one line. */
+  private static String clean(String s) {
+    int nl = s.indexOf('\n');
+    String line = nl < 0 ? s : s.substring(0, nl);
+    int marker = line.indexOf(" (start marker");
+    return marker < 0 ? line : line.substring(0, marker);
+  }
+}

@@ -1,0 +1,107 @@
+package org.p2pchat.protocol;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Converts between generated message objects, JSON trees and wire bytes. Thread-safe.
+ *
+ * <p>{@link Style#PYTHON} writes exactly what the 2018 program's {@code json.dumps} writes: {@code ", "}
+ * and {@code ": "} separators, non-ASCII escaped as {@code \\uXXXX}, {@code msgtype} before
+ * {@code msgdata}. It is the default on the wire, so a 2018 reader sees familiar bytes and a message cut
+ * at any byte never splits a UTF-8 sequence. {@link Style#COMPACT} has no spaces.
+ */
+public final class WireJson {
+  /** How messages are written; any valid JSON is read. */
+  public enum Style {
+    PYTHON, COMPACT
+  }
+
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+      .build();
+
+  private static final ObjectWriter PYTHON = MAPPER.writer(new PythonPrinter());
+  private static final ObjectWriter COMPACT = MAPPER.writer();
+
+  private WireJson() {}
+
+  /** The shared mapper: lenient on unknown properties, strict on trailing tokens. */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /** The envelope {@code {"msgtype": ..., "msgdata": ...}} of a generated message object. */
+  public static ObjectNode toTree(Object message) {
+    MessageType type = typeOf(message);
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("msgtype", type.wireName());
+    root.set("msgdata", MAPPER.valueToTree(message));
+    return root;
+  }
+
+  /** The wire bytes of a generated message object, in the given style. */
+  public static byte[] encode(Object message, Style style) {
+    return write(toTree(message), style);
+  }
+
+  /** The wire bytes of any JSON tree, in the given style. */
+  public static byte[] write(JsonNode tree, Style style) {
+    try {
+      return (style == Style.PYTHON ? PYTHON : COMPACT).writeValueAsBytes(tree);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The generated object for a tree's msgdata, as the given type. */
+  public static <T> T decode(JsonNode msgdata, Class<T> javaType) {
+    try {
+      return MAPPER.treeToValue(msgdata, javaType);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("msgdata does not map to " + javaType.getSimpleName() + ": "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The message type of a generated object; throws if it is not one. */
+  public static MessageType typeOf(Object message) {
+    MessageType type = MessageType.forClass(message.getClass());
+    if (type == null) {
+      throw new IllegalArgumentException(message.getClass().getName() + " is not a protocol message class");
+    }
+    return type;
+  }
+
+  /** Python's {@code json.dumps} default separators. */
+  private static final class PythonPrinter extends MinimalPrettyPrinter {
+    @Override
+    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(": ");
+    }
+
+    @Override
+    public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(", ");
+    }
+
+    @Override
+    public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(", ");
+    }
+  }
+}
