@@ -1,0 +1,346 @@
+package org.p2pchat.sdk;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import org.p2pchat.protocol.HostPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts connections and reads each to end of stream as one frame, under a size cap and a read
+ * deadline. It never parses: complete frames and rejections go to a {@link FrameSink}, which must hand
+ * real work to other threads.
+ *
+ * <p>One I/O thread ({@code p2pchat-io-PORT}) accepts and reads every connection without blocking, so
+ * an idle or stalled sender costs a buffer, not a thread, and never delays anyone else. A connection
+ * that does not finish within the read deadline is cut off; beyond {@code maxConnections} open at once,
+ * new connections are closed at once rather than queued without bound.
+ */
+public final class Listener implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Listener.class);
+  private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  /** Where the listener delivers what it read. Called on the I/O thread: return quickly. */
+  public interface FrameSink {
+    /** A connection that reached end of stream with at least one byte. */
+    void onFrame(byte[] frame, InetSocketAddress remote, Instant receivedAt);
+
+    /** A connection that was cut off or failed before it delivered a frame. */
+    void onRejected(Rejection rejection);
+  }
+
+  private final String host;
+  private final int requestedPort;
+  private final int maxBytes;
+  private final long readTimeoutNanos;
+  private final int maxConnections;
+  private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
+
+  private volatile boolean running;
+  private Selector selector;
+  private ServerSocketChannel server;
+  private Thread ioThread;
+  private HostPort boundAddress;
+  private FrameSink sink;
+  private int open;
+
+  private Listener(Builder b) {
+    this.host = b.host;
+    this.requestedPort = b.port;
+    this.maxBytes = b.maxBytes;
+    this.readTimeoutNanos = b.readTimeout.toNanos();
+    this.maxConnections = b.maxConnections;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Binds and starts reading; frames go to {@code sink}. Throws if the address cannot be bound. */
+  public synchronized Listener start(FrameSink sink) throws IOException {
+    if (this.sink != null) {
+      throw new IllegalStateException("already started");
+    }
+    this.sink = sink;
+    selector = Selector.open();
+    server = ServerSocketChannel.open();
+    try {
+      server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      server.bind(new InetSocketAddress(host, requestedPort), 1024);
+      server.configureBlocking(false);
+      server.register(selector, SelectionKey.OP_ACCEPT);
+    } catch (IOException e) {
+      server.close();
+      selector.close();
+      throw new IOException("cannot listen on " + host + ":" + requestedPort + ": " + e.getMessage(), e);
+    }
+    InetSocketAddress local = (InetSocketAddress) server.getLocalAddress();
+    boundAddress = new HostPort(host, local.getPort());
+    running = true;
+    ioThread = new Thread(this::run, "p2pchat-io-" + local.getPort());
+    ioThread.setDaemon(true);
+    ioThread.start();
+    return this;
+  }
+
+  /** The bound address: the host asked for and the real port (never 0 once started). */
+  public HostPort address() {
+    return boundAddress;
+  }
+
+  public int maxBytes() {
+    return maxBytes;
+  }
+
+  private void run() {
+    long nextSweep = System.nanoTime() + SWEEP_INTERVAL_NANOS;
+    try {
+      while (running) {
+        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - System.nanoTime())));
+        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext()) {
+          SelectionKey key = keys.next();
+          keys.remove();
+          if (!key.isValid()) {
+            continue;
+          }
+          if (key.isAcceptable()) {
+            acceptAll();
+          } else if (key.isReadable()) {
+            read(key);
+          }
+        }
+        long now = System.nanoTime();
+        if (now - nextSweep >= 0) {
+          sweep(now);
+          nextSweep = now + SWEEP_INTERVAL_NANOS;
+        }
+      }
+    } catch (ClosedSelectorException e) {
+      // close() raced us; the loop is over.
+    } catch (IOException | RuntimeException e) {
+      if (running) {
+        log.error("listener on {} stopped unexpectedly", boundAddress, e);
+      }
+    }
+  }
+
+  private void acceptAll() {
+    while (true) {
+      SocketChannel channel;
+      try {
+        channel = server.accept();
+      } catch (IOException e) {
+        log.warn("accept failed on {}: {}", boundAddress, e.toString());
+        return;
+      }
+      if (channel == null) {
+        return;
+      }
+      InetSocketAddress remote = remoteOf(channel);
+      if (open >= maxConnections) {
+        closeQuietly(channel);
+        sink.onRejected(new Rejection(RejectReason.OVERLOADED, remote, null,
+            "over " + maxConnections + " connections open at once; closed without reading", null));
+        continue;
+      }
+      try {
+        channel.configureBlocking(false);
+        channel.register(selector, SelectionKey.OP_READ, new Connection(remote, System.nanoTime() + readTimeoutNanos));
+        open++;
+      } catch (IOException e) {
+        closeQuietly(channel);
+        sink.onRejected(new Rejection(RejectReason.IO_ERROR, remote, null, "cannot register: " + e, e));
+      }
+    }
+  }
+
+  private void read(SelectionKey key) {
+    Connection conn = (Connection) key.attachment();
+    SocketChannel channel = (SocketChannel) key.channel();
+    try {
+      while (true) {
+        scratch.clear();
+        int n = channel.read(scratch);
+        if (n < 0) {
+          finish(key);
+          if (conn.size == 0) {
+            sink.onRejected(new Rejection(RejectReason.EMPTY, conn.remote, null,
+                "connection closed without sending anything", null));
+          } else {
+            sink.onFrame(conn.bytes(), conn.remote, Instant.now());
+          }
+          return;
+        }
+        if (n == 0) {
+          return;
+        }
+        if (conn.size + n > maxBytes) {
+          finish(key);
+          sink.onRejected(new Rejection(RejectReason.TOO_LARGE, conn.remote, null,
+              "message exceeds " + maxBytes + " bytes; connection closed after reading " + (conn.size + n), null));
+          return;
+        }
+        scratch.flip();
+        conn.append(scratch);
+      }
+    } catch (IOException e) {
+      finish(key);
+      sink.onRejected(new Rejection(RejectReason.IO_ERROR, conn.remote, null,
+          "read failed after " + conn.size + " bytes: " + e.getMessage(), e));
+    }
+  }
+
+  private void sweep(long now) {
+    for (SelectionKey key : selector.keys()) {
+      Object attachment = key.attachment();
+      if (attachment instanceof Connection && now - ((Connection) attachment).deadline >= 0) {
+        Connection conn = (Connection) attachment;
+        finish(key);
+        sink.onRejected(new Rejection(RejectReason.READ_TIMEOUT, conn.remote, null,
+            conn.size == 0 ? "sent nothing within the read deadline; connection closed"
+                : "sent " + conn.size + " bytes but no end of stream within the read deadline; connection closed",
+            null));
+      }
+    }
+  }
+
+  private void finish(SelectionKey key) {
+    key.cancel();
+    closeQuietly(key.channel());
+    open--;
+  }
+
+  @Override
+  public void close() {
+    Thread thread;
+    synchronized (this) {
+      if (!running) {
+        return;
+      }
+      running = false;
+      thread = ioThread;
+    }
+    selector.wakeup();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      for (SelectionKey key : selector.keys()) {
+        closeQuietly(key.channel());
+      }
+      selector.close();
+    } catch (IOException | ClosedSelectorException e) {
+      log.debug("closing selector of {}: {}", boundAddress, e.toString());
+    }
+    closeQuietly(server);
+  }
+
+  private static InetSocketAddress remoteOf(SocketChannel channel) {
+    try {
+      return (InetSocketAddress) channel.getRemoteAddress();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void closeQuietly(java.nio.channels.Channel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      log.debug("close failed: {}", e.toString());
+    }
+  }
+
+  /** One connection being read. */
+  private static final class Connection {
+    final InetSocketAddress remote;
+    final long deadline;
+    byte[] buffer = new byte[1024];
+    int size;
+
+    Connection(InetSocketAddress remote, long deadline) {
+      this.remote = remote;
+      this.deadline = deadline;
+    }
+
+    void append(ByteBuffer src) {
+      int n = src.remaining();
+      if (size + n > buffer.length) {
+        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + n));
+      }
+      src.get(buffer, size, n);
+      size += n;
+    }
+
+    byte[] bytes() {
+      return buffer.length == size ? buffer : Arrays.copyOf(buffer, size);
+    }
+  }
+
+  /** Listener settings; every default is documented on its setter. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 0;
+    private int maxBytes = 1024 * 1024;
+    private Duration readTimeout = Duration.ofSeconds(10);
+    private int maxConnections = 1024;
+
+    /** Address to bind; default 127.0.0.1. */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /** Port to bind; default 0 (a free port, see {@link Listener#address()}). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0-65535, got " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Largest message accepted; default 1 MiB. */
+    public Builder maxBytes(int maxBytes) {
+      if (maxBytes < 2) {
+        throw new IllegalArgumentException("maxBytes must be at least 2, got " + maxBytes);
+      }
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    /** Time a sender has from connecting to end of stream; default 10 s. */
+    public Builder readTimeout(Duration readTimeout) {
+      this.readTimeout = Sender.positive(readTimeout, "readTimeout");
+      return this;
+    }
+
+    /** Connections open at once before new ones are closed unread; default 1024. */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    public Listener build() {
+      return new Listener(this);
+    }
+  }
+}

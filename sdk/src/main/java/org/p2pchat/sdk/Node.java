@@ -1,0 +1,252 @@
+package org.p2pchat.sdk;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.p2pchat.protocol.HostPort;
+import org.p2pchat.protocol.MessageValidator;
+import org.p2pchat.protocol.WireJson;
+import org.p2pchat.sdk.internal.NamedThreads;
+
+/**
+ * A protocol endpoint: a {@link Listener} that reads frames, a bounded pool of workers that decode and
+ * dispatch them through a {@link Dispatcher}, and a {@link Sender} for outgoing messages, with one
+ * start/stop lifecycle. Servers and peers are both nodes; they differ only in their handlers.
+ *
+ * <pre>{@code
+ * Dispatcher dispatcher = new Dispatcher()
+ *     .on(ChatMessage.class, (msg, ctx) -> System.out.println(msg.getPeername() + ": " + msg.getMessage()));
+ * try (Node node = Node.builder().port(0).dispatcher(dispatcher).build().start()) {
+ *   node.send(HostPort.parse("localhost:4000"), new ChatMessage().withPeername("me").withMessage("hi"));
+ * }
+ * }</pre>
+ */
+public final class Node implements AutoCloseable {
+  private final Builder config;
+  private final Dispatcher dispatcher;
+  private final Counters counters = new Counters();
+  private final Listener listener;
+  private final Sender sender;
+  private final ThreadPoolExecutor workers;
+
+  private Node(Builder b) {
+    this.config = b;
+    this.dispatcher = b.dispatcher;
+    Codec codec = new Codec(MessageValidator.withMaxBytes(Math.max(b.maxMessageBytes, 2)), b.validateIncoming,
+        b.validateOutgoing, b.style);
+    dispatcher.attach(codec, counters);
+    this.listener = Listener.builder()
+        .host(b.host)
+        .port(b.port)
+        .maxBytes(b.maxMessageBytes)
+        .readTimeout(b.readTimeout)
+        .maxConnections(b.maxConnections)
+        .build();
+    this.sender = Sender.builder()
+        .codec(new Codec(MessageValidator.withMaxBytes(b.maxSendBytes), b.validateOutgoing, b.style))
+        .connectTimeout(b.connectTimeout)
+        .maxBytes(b.maxSendBytes)
+        .counters(counters)
+        .build();
+    this.workers = new ThreadPoolExecutor(b.workerThreads, b.workerThreads, 0, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(b.workQueue), new NamedThreads(b.name + "-worker"));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Binds the listener and starts serving; returns this. */
+  public Node start() throws IOException {
+    listener.start(new Listener.FrameSink() {
+      @Override
+      public void onFrame(byte[] frame, InetSocketAddress remote, Instant receivedAt) {
+        try {
+          workers.execute(() -> dispatcher.dispatch(frame, remote, receivedAt));
+        } catch (RejectedExecutionException e) {
+          dispatcher.reject(new Rejection(RejectReason.OVERLOADED, remote, null,
+              "work queue full (" + config.workQueue + " messages waiting); message dropped", null));
+        }
+      }
+
+      @Override
+      public void onRejected(Rejection rejection) {
+        dispatcher.reject(rejection);
+      }
+    });
+    return this;
+  }
+
+  /** The bound listening address (its real port once started). */
+  public HostPort address() {
+    return listener.address();
+  }
+
+  /** Encodes, validates and sends {@code message} to {@code target} on a new connection. */
+  public void send(HostPort target, Object message) throws SendException {
+    sender.send(target, message);
+  }
+
+  /** {@link #send} without blocking the caller. */
+  public CompletableFuture<Void> sendAsync(HostPort target, Object message) {
+    return sender.sendAsync(target, message);
+  }
+
+  public Sender sender() {
+    return sender;
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  public Counters.Snapshot counters() {
+    return counters.snapshot();
+  }
+
+  /**
+   * Stops: releases the port at once, then waits up to {@code timeout} for handlers in flight.
+   * Returns false if some were still running when the time was up.
+   */
+  public boolean stop(Duration timeout) {
+    listener.close();
+    workers.shutdown();
+    boolean done;
+    try {
+      done = workers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      done = false;
+    }
+    if (!done) {
+      workers.shutdownNow();
+    }
+    sender.close();
+    return done;
+  }
+
+  /** {@link #stop} with the builder's stop timeout. */
+  @Override
+  public void close() {
+    stop(config.stopTimeout);
+  }
+
+  /** Node settings; every default is documented on its setter. */
+  public static final class Builder {
+    private String name = "p2pchat";
+    private String host = "127.0.0.1";
+    private int port = 0;
+    private int maxMessageBytes = 1024 * 1024;
+    private int maxSendBytes = 16 * 1024 * 1024;
+    private Duration readTimeout = Duration.ofSeconds(10);
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration stopTimeout = Duration.ofSeconds(5);
+    private int maxConnections = 1024;
+    private int workerThreads = 4;
+    private int workQueue = 10_000;
+    private boolean validateIncoming = true;
+    private boolean validateOutgoing = true;
+    private WireJson.Style style = WireJson.Style.PYTHON;
+    private Dispatcher dispatcher = new Dispatcher();
+
+    /** Prefix of the worker threads' names; default {@code p2pchat}. */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /** Address to listen on; default 127.0.0.1. */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /** Port to listen on; default 0, a free port. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** Largest incoming message; default 1 MiB. */
+    public Builder maxMessageBytes(int maxMessageBytes) {
+      this.maxMessageBytes = maxMessageBytes;
+      return this;
+    }
+
+    /** Largest outgoing message; default 16 MiB. */
+    public Builder maxSendBytes(int maxSendBytes) {
+      this.maxSendBytes = maxSendBytes;
+      return this;
+    }
+
+    /** Time a sender has to deliver its whole message; default 10 s. */
+    public Builder readTimeout(Duration readTimeout) {
+      this.readTimeout = readTimeout;
+      return this;
+    }
+
+    /** Default 5 s. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /** How long {@link Node#close()} waits for handlers in flight; default 5 s. */
+    public Builder stopTimeout(Duration stopTimeout) {
+      this.stopTimeout = stopTimeout;
+      return this;
+    }
+
+    /** Connections open at once before new ones are closed unread; default 1024. */
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /** Threads that decode and run handlers; default 4. */
+    public Builder workerThreads(int workerThreads) {
+      this.workerThreads = workerThreads;
+      return this;
+    }
+
+    /** Messages waiting for a worker before new ones are dropped (and reported); default 10,000. */
+    public Builder workQueue(int workQueue) {
+      this.workQueue = workQueue;
+      return this;
+    }
+
+    /** Validate incoming msgdata against the schemas; default true. Turn off only to measure its cost. */
+    public Builder validateIncoming(boolean validateIncoming) {
+      this.validateIncoming = validateIncoming;
+      return this;
+    }
+
+    /** Validate outgoing messages against the schemas; default true. */
+    public Builder validateOutgoing(boolean validateOutgoing) {
+      this.validateOutgoing = validateOutgoing;
+      return this;
+    }
+
+    /** How outgoing JSON is written; default {@link WireJson.Style#PYTHON}, the 2018 program's form. */
+    public Builder style(WireJson.Style style) {
+      this.style = style;
+      return this;
+    }
+
+    /** The handlers; default an empty dispatcher. */
+    public Builder dispatcher(Dispatcher dispatcher) {
+      this.dispatcher = dispatcher;
+      return this;
+    }
+
+    public Node build() {
+      return new Node(this);
+    }
+  }
+}
