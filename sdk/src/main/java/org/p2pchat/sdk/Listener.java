@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Listener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Listener.class);
+  private static final int ACCEPT_BATCH = 64;
   private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   /** Where the listener delivers what it read. Called on the I/O thread: return quickly. */
@@ -137,8 +138,12 @@ public final class Listener implements AutoCloseable {
     }
   }
 
+  /**
+   * Accepts at most a batch, then lets the loop read: accepting without bound while reads wait would
+   * fill the connection limit with complete but unread messages under a burst.
+   */
   private void acceptAll() {
-    while (true) {
+    for (int i = 0; i < ACCEPT_BATCH; i++) {
       SocketChannel channel;
       try {
         channel = server.accept();
@@ -156,50 +161,60 @@ public final class Listener implements AutoCloseable {
             "over " + maxConnections + " connections open at once; closed without reading", null));
         continue;
       }
+      open++;
+      Connection conn = new Connection(remote, System.nanoTime() + readTimeoutNanos);
       try {
         channel.configureBlocking(false);
-        channel.register(selector, SelectionKey.OP_READ, new Connection(remote, System.nanoTime() + readTimeoutNanos));
-        open++;
+        // Most senders have written and closed before we accept: read now, and skip the selector.
+        if (!read(channel, conn)) {
+          channel.register(selector, SelectionKey.OP_READ, conn);
+        }
       } catch (IOException e) {
-        closeQuietly(channel);
+        finish(channel);
         sink.onRejected(new Rejection(RejectReason.IO_ERROR, remote, null, "cannot register: " + e, e));
       }
     }
   }
 
   private void read(SelectionKey key) {
-    Connection conn = (Connection) key.attachment();
-    SocketChannel channel = (SocketChannel) key.channel();
+    if (read((SocketChannel) key.channel(), (Connection) key.attachment())) {
+      key.cancel();
+    }
+  }
+
+  /** Reads what is available; true if the connection is finished (delivered, rejected or failed). */
+  private boolean read(SocketChannel channel, Connection conn) {
     try {
       while (true) {
         scratch.clear();
         int n = channel.read(scratch);
         if (n < 0) {
-          finish(key);
+          finish(channel);
           if (conn.size == 0) {
             sink.onRejected(new Rejection(RejectReason.EMPTY, conn.remote, null,
                 "connection closed without sending anything", null));
           } else {
             sink.onFrame(conn.bytes(), conn.remote, Instant.now());
           }
-          return;
+          return true;
         }
         if (n == 0) {
-          return;
+          return false;
         }
         if (conn.size + n > maxBytes) {
-          finish(key);
+          finish(channel);
           sink.onRejected(new Rejection(RejectReason.TOO_LARGE, conn.remote, null,
               "message exceeds " + maxBytes + " bytes; connection closed after reading " + (conn.size + n), null));
-          return;
+          return true;
         }
         scratch.flip();
         conn.append(scratch);
       }
     } catch (IOException e) {
-      finish(key);
+      finish(channel);
       sink.onRejected(new Rejection(RejectReason.IO_ERROR, conn.remote, null,
           "read failed after " + conn.size + " bytes: " + e.getMessage(), e));
+      return true;
     }
   }
 
@@ -208,7 +223,8 @@ public final class Listener implements AutoCloseable {
       Object attachment = key.attachment();
       if (attachment instanceof Connection && now - ((Connection) attachment).deadline >= 0) {
         Connection conn = (Connection) attachment;
-        finish(key);
+        key.cancel();
+        finish((SocketChannel) key.channel());
         sink.onRejected(new Rejection(RejectReason.READ_TIMEOUT, conn.remote, null,
             conn.size == 0 ? "sent nothing within the read deadline; connection closed"
                 : "sent " + conn.size + " bytes but no end of stream within the read deadline; connection closed",
@@ -217,9 +233,8 @@ public final class Listener implements AutoCloseable {
     }
   }
 
-  private void finish(SelectionKey key) {
-    key.cancel();
-    closeQuietly(key.channel());
+  private void finish(SocketChannel channel) {
+    closeQuietly(channel);
     open--;
   }
 
