@@ -92,8 +92,7 @@ public final class MessageValidator {
 
   private ValidationResult check(byte[] bytes, int offset, int length, boolean schemas) {
     if (length > maxBytes) {
-      return failure(null, Violation.Kind.TOO_LARGE, "maxBytes",
-          "message is " + length + " bytes, over the limit of " + maxBytes);
+      return new ValidationResult(null, null, List.of(Violation.tooLarge(length, maxBytes)));
     }
     String badUtf8 = checkUtf8(bytes, offset, length);
     if (badUtf8 != null) {
@@ -110,8 +109,10 @@ public final class MessageValidator {
               ? "data after the end of the JSON value (one message per connection)"
               : "empty input: expected one JSON object");
     } catch (JsonProcessingException e) {
+      // Limit violations (nesting depth, number length) carry no location.
+      String where = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
       return failure(null, Violation.Kind.MALFORMED_JSON, "syntax", "malformed JSON: " + clean(e.getOriginalMessage())
-          + " at byte " + e.getLocation().getByteOffset());
+          + where);
     } catch (IOException e) {
       return failure(null, Violation.Kind.MALFORMED_JSON, "syntax", "unreadable JSON: " + e.getMessage());
     }

@@ -34,6 +34,12 @@ public final class Violation {
     this.message = Objects.requireNonNull(message);
   }
 
+  /** The violation for a message of {@code length} bytes over a cap of {@code maxBytes}. */
+  public static Violation tooLarge(long length, long maxBytes) {
+    return new Violation(Kind.TOO_LARGE, ROOT, "maxBytes",
+        "message is " + length + " bytes, over the limit of " + maxBytes);
+  }
+
   public Kind kind() {
     return kind;
   }

@@ -1,7 +1,10 @@
 package org.p2pchat.protocol;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -18,7 +21,7 @@ import java.io.UncheckedIOException;
  * Converts between generated message objects, JSON trees and wire bytes. Thread-safe.
  *
  * <p>{@link Style#PYTHON} writes exactly what the 2018 program's {@code json.dumps} writes: {@code ", "}
- * and {@code ": "} separators, non-ASCII escaped as {@code \\uXXXX}, {@code msgtype} before
+ * and {@code ": "} separators, non-ASCII and DEL escaped as lower-case {@code \\uXXXX}, {@code msgtype} before
  * {@code msgdata}. It is the default on the wire, so a 2018 reader sees familiar bytes and a message cut
  * at any byte never splits a UTF-8 sequence. {@link Style#COMPACT} has no spaces.
  */
@@ -28,11 +31,15 @@ public final class WireJson {
     PYTHON, COMPACT
   }
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
+  private static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactoryBuilder()
+          .characterEscapes(new PythonEscapes())
+          .build())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+      // json.dumps writes \u4f60, Jackson by default \u4F60.
+      .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
       .build();
 
   private static final ObjectWriter PYTHON = MAPPER.writer(new PythonPrinter());
@@ -102,6 +109,25 @@ public final class WireJson {
     @Override
     public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
       g.writeRaw(", ");
+    }
+  }
+
+  /** JSON's standard escapes plus DEL (0x7F), which json.dumps escapes and Jackson by default does not. */
+  private static final class PythonEscapes extends CharacterEscapes {
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    PythonEscapes() {
+      ascii[0x7F] = ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return null;
     }
   }
 }
