@@ -8,7 +8,9 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.AnnotationKeyword;
 import com.networknt.schema.path.PathType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,7 +44,13 @@ public final class MessageValidator {
         .pathType(PathType.JSON_POINTER)
         .locale(Locale.ENGLISH)
         .build();
-    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7, builder -> builder
+    // Our metadata and the generator's hints are annotations: known keywords, so no "unknown keyword" warnings.
+    Dialect dialect = Dialect.builder(Dialects.getDraft7())
+        .keyword(new AnnotationKeyword("x-p2pchat"))
+        .keyword(new AnnotationKeyword("javaType"))
+        .keyword(new AnnotationKeyword("existingJavaType"))
+        .build();
+    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(dialect, builder -> builder
         .schemaRegistryConfig(config)
         .schemaIdResolvers(ids -> ids.mapPrefix(MessageType.SCHEMA_ID_BASE,
             "classpath:" + MessageType.SCHEMA_CLASSPATH_BASE)));

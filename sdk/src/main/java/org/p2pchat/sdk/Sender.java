@@ -68,6 +68,10 @@ public final class Sender implements AutoCloseable {
       bytes = codec.encode(message);
     } catch (ProtocolException e) {
       counters.sendFailed();
+      if (e.reason() == RejectReason.TOO_LARGE) {
+        throw new SendException(SendException.Reason.OVERSIZED, target,
+            "not sending " + e.msgtype() + " to " + target + ": " + e.violations().get(0).message(), e);
+      }
       throw new SendException(SendException.Reason.INVALID_MESSAGE, target,
           "not sending invalid " + e.msgtype() + " to " + target + ": " + e.getMessage(), e);
     }

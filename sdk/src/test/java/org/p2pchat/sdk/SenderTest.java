@@ -80,6 +80,15 @@ class SenderTest {
   }
 
   @Test
+  void oversizedMessageThroughANodeIsReportedAsOversized() throws Exception {
+    try (Node node = Node.builder().maxSendBytes(1024).build().start()) {
+      SendException e = assertThrows(SendException.class, () ->
+          node.send(node.address(), new ChatMessage().withPeername("a").withMessage("x".repeat(2000))));
+      assertEquals(SendException.Reason.OVERSIZED, e.reason(), e.getMessage());
+    }
+  }
+
+  @Test
   void asyncSendFailureCompletesTheFutureExceptionally() throws Exception {
     int freePort;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
