@@ -1,0 +1,310 @@
+package org.p2pchat.peer;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.p2pchat.peer.internal.CommandRunner;
+import org.p2pchat.peer.internal.ConnectedPeers;
+import org.p2pchat.peer.internal.Conversations;
+import org.p2pchat.peer.internal.DaemonThreads;
+import org.p2pchat.peer.internal.Identity;
+import org.p2pchat.peer.internal.IncomingRequests;
+import org.p2pchat.peer.internal.Names;
+import org.p2pchat.peer.internal.Outbox;
+import org.p2pchat.peer.internal.OutgoingRequests;
+import org.p2pchat.peer.internal.ServerSession;
+import org.p2pchat.protocol.HostPort;
+import org.p2pchat.sdk.Dispatcher;
+import org.p2pchat.sdk.Node;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A chat peer: the 2018 program's commands and output lines, driven by {@link #execute} one command line
+ * at a time, with what happens shown through a {@link PeerOutput}.
+ *
+ * <pre>{@code
+ * try (ChatPeer peer = ChatPeer.builder().name("alice").output(System.out::println).build().start()) {
+ *   peer.execute("register");
+ *   peer.execute("chat request localhost 40000");
+ * }
+ * }</pre>
+ *
+ * <p>Receiving runs on its own thread and never waits for the user: a chat request is a pending item
+ * with a deadline, answered by {@code yes}/{@code no} (optionally naming the requester). {@link #close}
+ * (and the {@code exit} command) disconnects from every connected peer and leaves the network if, and
+ * only if, this peer's registration succeeded. Thread-safe.
+ */
+public final class ChatPeer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChatPeer.class);
+
+  private final String name;
+  private final HostPort serverAddress;
+  private final Duration connectTimeout;
+  private final Node node;
+  private final Identity identity;
+  private final ConnectedPeers connected = new ConnectedPeers();
+  private final ServerSession server;
+  private final IncomingRequests incoming;
+  private final Conversations conversations;
+  private final CommandRunner runner;
+  private final ScheduledThreadPoolExecutor timer;
+  private volatile boolean started;
+  private volatile boolean closed;
+
+  private ChatPeer(Builder b) {
+    this.name = b.name;
+    this.serverAddress = b.server;
+    this.connectTimeout = b.connectTimeout;
+    Dispatcher dispatcher = new Dispatcher();
+    this.node = Node.builder()
+        .name("peer-" + b.name)
+        .host(b.bindHost)
+        .port(b.port)
+        .connectTimeout(b.connectTimeout)
+        .maxSendBytes(b.maxSendBytes)
+        // One worker: messages are shown in the order the listener hands them over. Handlers never block.
+        .workerThreads(1)
+        .dispatcher(dispatcher)
+        .build();
+    this.identity = new Identity(b.name, b.advertisedHost, () -> node.address().port());
+    this.timer = new ScheduledThreadPoolExecutor(1, new DaemonThreads("peer-" + b.name + "-timer"));
+    timer.setRemoveOnCancelPolicy(true);
+    Outbox outbox = new Outbox(node, b.output);
+    this.server = new ServerSession(identity, b.server, outbox, b.output, b.replyTimeout);
+    OutgoingRequests outgoing = new OutgoingRequests(identity, outbox, b.output, connected,
+        b.requestExpiry.plus(b.replyTimeout));
+    this.incoming = new IncomingRequests(identity, outbox, b.output, connected, b.requestExpiry, b.autoAccept,
+        timer, Clock.systemUTC());
+    this.conversations = new Conversations(identity, outbox, b.output, connected);
+    server.registerHandlers(dispatcher);
+    outgoing.registerHandlers(dispatcher);
+    incoming.registerHandlers(dispatcher);
+    conversations.registerHandlers(dispatcher);
+    this.runner = new CommandRunner(server, outgoing, incoming, conversations, b.output, this::close);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Binds the listening port and starts receiving; returns this. */
+  public synchronized ChatPeer start() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("closed");
+    }
+    node.start();
+    started = true;
+    log.info("{} listening on {}, advertising {}, server {}", name, node.address(), identity.address(),
+        serverAddress);
+    return this;
+  }
+
+  /**
+   * Runs one command line exactly as if it were typed. Returns false once the peer is closed (the line
+   * was {@code exit}, or the peer was closed before).
+   */
+  public boolean execute(String line) {
+    if (closed || !started) {
+      return false;
+    }
+    return runner.run(line);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Where this peer listens, as bound (its real port). */
+  public HostPort address() {
+    return node.address();
+  }
+
+  /** The address this peer tells others: the advertised host and the bound port. */
+  public HostPort advertisedAddress() {
+    return identity.address();
+  }
+
+  /** The peers this one chats with, name to address. */
+  public Map<String, HostPort> connectedPeers() {
+    return connected.snapshot();
+  }
+
+  /** True while the server has accepted this peer's registration and it has not left. */
+  public boolean isRegistered() {
+    return server.isRegistered();
+  }
+
+  /** Number of chat requests from other peers awaiting this user's answer. */
+  public int pendingRequestCount() {
+    return incoming.size();
+  }
+
+  /** Every peer name this peer knows (connected, last listpeer, awaiting an answer), for completion. */
+  public Set<String> knownPeerNames() {
+    Set<String> names = new LinkedHashSet<>(connected.snapshot().keySet());
+    names.addAll(server.lastPeerList().keySet());
+    names.addAll(incoming.requesterNames());
+    return names;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Leaves and stops: refuses the chat requests still waiting, sends DISCONNECT to every connected peer
+   * and EXIT_NETWORK if registered, waits for those sends (at most the connect timeout and a second),
+   * then stops listening. Idempotent; a second caller waits for the first to finish.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (started) {
+      List<CompletableFuture<Boolean>> sends = new ArrayList<>(incoming.refuseAll());
+      sends.addAll(conversations.disconnectAll());
+      sends.add(server.leave(Duration.ofSeconds(2)));
+      awaitAll(sends, connectTimeout.plusSeconds(1));
+    }
+    timer.shutdownNow();
+    node.stop(Duration.ofSeconds(2));
+  }
+
+  private static void awaitAll(List<CompletableFuture<Boolean>> sends, Duration timeout) {
+    try {
+      CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).get(timeout.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("stopping with goodbye messages still unsent after {} ms", timeout.toMillis());
+    } catch (ExecutionException e) {
+      log.warn("sending goodbye messages failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Peer settings; every default is documented on its setter. */
+  public static final class Builder {
+    private String name;
+    private String advertisedHost = "localhost";
+    private String bindHost = "127.0.0.1";
+    private int port = 0;
+    private HostPort server = new HostPort("localhost", 30000);
+    private Duration requestExpiry = Duration.ofSeconds(60);
+    private Duration replyTimeout = Duration.ofSeconds(10);
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private boolean autoAccept = false;
+    private int maxSendBytes = 1024;
+    private PeerOutput output = text -> { };
+
+    private Builder() {}
+
+    /** This peer's name; required. One word of 1 to 64 characters. */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /** The host this peer tells others to reach it at; default {@code localhost}, as in 2018. */
+    public Builder advertisedHost(String advertisedHost) {
+      this.advertisedHost = Objects.requireNonNull(advertisedHost);
+      return this;
+    }
+
+    /** The address to listen on; default 127.0.0.1 (0.0.0.0 listens on every interface). */
+    public Builder bindHost(String bindHost) {
+      this.bindHost = Objects.requireNonNull(bindHost);
+      return this;
+    }
+
+    /** The port to listen on; default 0, a free port. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range 0-65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The rendezvous server; default {@code localhost:30000}, as in 2018. */
+    public Builder server(HostPort server) {
+      this.server = Objects.requireNonNull(server);
+      return this;
+    }
+
+    /**
+     * How long an incoming chat request waits for the user's answer before it is refused; default 60 s.
+     * Our own requests wait this long plus the reply timeout.
+     */
+    public Builder requestExpiry(Duration requestExpiry) {
+      this.requestExpiry = positive(requestExpiry, "requestExpiry");
+      return this;
+    }
+
+    /** How long to wait for the server to answer a register; default 10 s. */
+    public Builder replyTimeout(Duration replyTimeout) {
+      this.replyTimeout = positive(replyTimeout, "replyTimeout");
+      return this;
+    }
+
+    /** How long connecting to a peer or the server may take; default 5 s. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /** Accept every chat request at once (for demos, conformance runs and benchmarks); default false. */
+    public Builder autoAccept(boolean autoAccept) {
+      this.autoAccept = autoAccept;
+      return this;
+    }
+
+    /**
+     * Largest message this peer sends; default 1024 bytes, what a 2018 receiver reads in its one
+     * {@code recv(1024)}: longer would be cut, and kill its receiving thread.
+     */
+    public Builder maxSendBytes(int maxSendBytes) {
+      if (maxSendBytes < 64) {
+        throw new IllegalArgumentException("maxSendBytes must be at least 64, got " + maxSendBytes);
+      }
+      this.maxSendBytes = maxSendBytes;
+      return this;
+    }
+
+    /** Where lines are shown; default nowhere. Must be thread-safe. */
+    public Builder output(PeerOutput output) {
+      this.output = Objects.requireNonNull(output);
+      return this;
+    }
+
+    /** Builds the peer; throws IllegalArgumentException naming the problem if the name is unusable. */
+    public ChatPeer build() {
+      String problem = Names.problem(name);
+      if (problem != null) {
+        throw new IllegalArgumentException("bad peer name '" + name + "': " + problem);
+      }
+      return new ChatPeer(this);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

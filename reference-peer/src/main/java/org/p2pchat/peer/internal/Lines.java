@@ -1,0 +1,62 @@
+package org.p2pchat.peer.internal;
+
+import org.p2pchat.protocol.HostPort;
+
+/** The lines a peer shows, in the 2018 program's exact words where it had them. */
+public final class Lines {
+  public static final String REGISTER_SUCCESSFUL = "Register Successful.";
+  public static final String REGISTER_ERROR = "Register Error.";
+  public static final String DISPLAY_ALL_PEERS = "display all peers:";
+  public static final String PLEASE_ANSWER = "Please enter \"yes\" or \"no\":";
+  public static final String CHAT_REFUSE = "CHAT REFUSE!";
+
+  private Lines() {}
+
+  /** {@code peername: NAME---HOST:PORT}, a listpeer line. */
+  public static String peer(String name, HostPort address) {
+    return "peername: " + printable(name) + "---" + printable(address.toString());
+  }
+
+  /** {@code chat_request: NAME --- HOST:PORT}. */
+  public static String chatRequest(String name, HostPort address) {
+    return "chat_request: " + named(name, address);
+  }
+
+  /** {@code chat accept: NAME --- HOST:PORT}. */
+  public static String chatAccept(String name, HostPort address) {
+    return "chat accept: " + named(name, address);
+  }
+
+  /** {@code NAME: MESSAGE}. */
+  public static String message(String name, String message) {
+    return printable(name) + ": " + printable(message);
+  }
+
+  /** {@code Disconnected from NAME}. */
+  public static String disconnectedFrom(String name) {
+    return "Disconnected from " + printable(name);
+  }
+
+  /** {@code NAME --- HOST:PORT}, how the 2018 program names a peer with its address. */
+  public static String named(String name, HostPort address) {
+    return printable(name) + " --- " + printable(address.toString());
+  }
+
+  /**
+   * Text from the network with control characters replaced by {@code ?}, so a peer cannot move the
+   * cursor, clear the screen or forge extra lines on ours.
+   */
+  public static String printable(String text) {
+    StringBuilder sb = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        if (sb == null) {
+          sb = new StringBuilder(text);
+        }
+        sb.setCharAt(i, '?');
+      }
+    }
+    return sb == null ? text : sb.toString();
+  }
+}

@@ -1,0 +1,180 @@
+package org.p2pchat.peer.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jline.terminal.Terminal;
+import org.jline.utils.Signals;
+import org.p2pchat.peer.ChatPeer;
+import org.p2pchat.protocol.HostPort;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code p2pchat peer}: the interactive chat peer. */
+@Command(name = "peer", mixinStandardHelpOptions = true,
+    description = {"The interactive chat peer: the 2018 commands and output lines, without its defects.",
+        "",
+        "With no --port/--name it asks 'serverport: ' and 'Your name: ' like the 2018 program. On a terminal",
+        "it offers line editing, history and tab completion; otherwise it reads one command per line.",
+        "Type 'help' for the commands. Ctrl-D, Ctrl-C, SIGTERM and 'exit' all leave cleanly (exit code 0)."})
+public final class PeerCommand implements Callable<Integer> {
+  @Option(names = "--name", paramLabel = "NAME", description = "This peer's name (one word).")
+  String name;
+
+  @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on; 0 picks a free one.")
+  Integer port;
+
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "localhost",
+      description = "Host to advertise to the server and peers (default: ${DEFAULT-VALUE}, as in 2018).")
+  String host;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS",
+      description = "Address to listen on (default: 127.0.0.1 when --host is local, else 0.0.0.0).")
+  String bind;
+
+  @Option(names = "--server", paramLabel = "HOST:PORT", defaultValue = "localhost:30000",
+      converter = HostPortConverter.class, description = "The rendezvous server (default: ${DEFAULT-VALUE}).")
+  HostPort server;
+
+  @Option(names = "--auto-accept", description = "Accept every chat request at once, printing what it accepted.")
+  boolean autoAccept;
+
+  @Option(names = "--request-expiry", paramLabel = "SECONDS", defaultValue = "60",
+      description = "Refuse a chat request left unanswered this long (default: ${DEFAULT-VALUE}).")
+  int requestExpirySeconds;
+
+  @Option(names = "--plain", description = "Read one command per line and print plain lines, even on a terminal.")
+  boolean plain;
+
+  private final Streams streams;
+
+  public PeerCommand(Streams streams) {
+    this.streams = streams;
+  }
+
+  /** picocli's converter for {@code HOST:PORT}. */
+  public static final class HostPortConverter implements picocli.CommandLine.ITypeConverter<HostPort> {
+    @Override
+    public HostPort convert(String value) {
+      return HostPort.parse(value);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    if (requestExpirySeconds < 1) {
+      streams.err().println("p2pchat peer: --request-expiry must be at least 1 second");
+      return 2;
+    }
+    if (name != null && Names.problem(name) != null) {
+      streams.err().println("p2pchat peer: bad --name '" + name + "': " + Names.problem(name));
+      return 2;
+    }
+    try (Console console = openConsole()) {
+      Integer listenPort = port != null ? port : askPort(console);
+      String peerName = name != null ? name : askName(console);
+      if (listenPort == null || peerName == null) {
+        streams.err().println("p2pchat peer: no " + (listenPort == null ? "port" : "name") + " given");
+        return 2;
+      }
+      ChatPeer peer = ChatPeer.builder()
+          .name(peerName)
+          .port(listenPort)
+          .advertisedHost(host)
+          .bindHost(bind != null ? bind : defaultBind(host))
+          .server(server)
+          .autoAccept(autoAccept)
+          .requestExpiry(Duration.ofSeconds(requestExpirySeconds))
+          .output(console)
+          .build();
+      try {
+        peer.start();
+      } catch (IOException e) {
+        streams.err().println("p2pchat peer: " + e.getMessage());
+        peer.close();
+        return 2;
+      }
+      if (streams.system()) {
+        handleSignals(peer, console);
+      }
+      console.line("listening on " + peer.address());
+      HelpText.LINES.forEach(console::line);
+      console.run(peer);
+      return 0;
+    } catch (IllegalArgumentException e) {
+      streams.err().println("p2pchat peer: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private Console openConsole() {
+    if (streams.system() && !plain && System.console() != null) {
+      try {
+        JLineConsole console = JLineConsole.system();
+        if (console.isInteractive()) {
+          return console;
+        }
+        console.close();
+      } catch (IOException | RuntimeException e) {
+        streams.err().println("p2pchat peer: no usable terminal (" + e.getMessage() + "); reading plain lines");
+      }
+    }
+    return new PlainConsole(streams.in(), streams.out());
+  }
+
+  private static Integer askPort(Console console) {
+    while (true) {
+      String answer = console.ask("serverport: ");
+      if (answer == null) {
+        return null;
+      }
+      try {
+        int p = Integer.parseInt(answer.strip());
+        if (p >= 0 && p <= 65535) {
+          return p;
+        }
+      } catch (NumberFormatException e) {
+        // Asked again below, as a person would expect.
+      }
+      console.line("a port is a number from 0 to 65535 (0 picks a free one)");
+    }
+  }
+
+  private static String askName(Console console) {
+    while (true) {
+      String answer = console.ask("Your name: ");
+      if (answer == null) {
+        return null;
+      }
+      String problem = Names.problem(answer.strip());
+      if (problem == null) {
+        return answer.strip();
+      }
+      console.line(problem);
+    }
+  }
+
+  /** Loopback stays on loopback; a host others can reach needs every interface. */
+  static String defaultBind(String advertisedHost) {
+    String h = advertisedHost.toLowerCase(Locale.ROOT);
+    boolean local = h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+    return local ? "127.0.0.1" : "0.0.0.0";
+  }
+
+  /** SIGINT and SIGTERM leave like {@code exit} (DISCONNECT, EXIT_NETWORK if registered) and exit 0. */
+  private static void handleSignals(ChatPeer peer, Console console) {
+    Runnable leave = () -> {
+      peer.close();
+      console.close();
+      System.exit(0);
+    };
+    Signals.register("TERM", leave);
+    if (console instanceof JLineConsole) {
+      // The terminal owns SIGINT: at the prompt Ctrl-C ends the read loop; elsewhere it comes here.
+      ((JLineConsole) console).terminal().handle(Terminal.Signal.INT, signal -> leave.run());
+    } else {
+      Signals.register("INT", leave);
+    }
+  }
+}
