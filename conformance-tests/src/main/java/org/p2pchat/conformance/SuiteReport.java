@@ -1,0 +1,107 @@
+package org.p2pchat.conformance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.p2pchat.protocol.HostPort;
+
+/**
+ * The results of one run, with the known-failures list that judges them. Immutable.
+ *
+ * <p>Exit code: 0 if every case passed or was NON-STRICT (listed known failures allowed), 1 if a case failed
+ * or was unavailable without being listed, or a listed case passed (stale), 2 if the target could never be
+ * reached at all.
+ */
+public final class SuiteReport {
+  private final HostPort target;
+  private final Role role;
+  private final long seed;
+  private final Instant startedAt;
+  private final Duration duration;
+  private final List<CaseResult> results;
+  private final KnownFailures knownFailures;
+  private final boolean unreachable;
+
+  public SuiteReport(HostPort target, Role role, long seed, Instant startedAt, Duration duration,
+      List<CaseResult> results, KnownFailures knownFailures, boolean unreachable) {
+    this.target = target;
+    this.role = role;
+    this.seed = seed;
+    this.startedAt = startedAt;
+    this.duration = duration;
+    this.results = List.copyOf(results);
+    this.knownFailures = knownFailures;
+    this.unreachable = unreachable;
+  }
+
+  public HostPort target() {
+    return target;
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  public Duration duration() {
+    return duration;
+  }
+
+  public List<CaseResult> results() {
+    return results;
+  }
+
+  public KnownFailures knownFailures() {
+    return knownFailures;
+  }
+
+  /** True if no connection to the target ever succeeded: a setup problem, not a verdict on the target. */
+  public boolean unreachable() {
+    return unreachable;
+  }
+
+  public long count(Verdict verdict) {
+    return results.stream().filter(r -> r.verdict() == verdict).count();
+  }
+
+  /** Listed as known failures, and failed. */
+  public boolean isKnownFailure(CaseResult result) {
+    return result.verdict().isFailure() && knownFailures.contains(result.id());
+  }
+
+  /** Listed as known failures, but passed. */
+  public boolean isStale(CaseResult result) {
+    return result.verdict() == Verdict.PASS && knownFailures.contains(result.id());
+  }
+
+  /** Failures that are not listed as known. */
+  public List<CaseResult> newFailures() {
+    return results.stream().filter(r -> r.verdict().isFailure() && !knownFailures.contains(r.id()))
+        .collect(Collectors.toList());
+  }
+
+  public List<CaseResult> stale() {
+    return results.stream().filter(this::isStale).collect(Collectors.toList());
+  }
+
+  public int exitCode() {
+    if (unreachable) {
+      return 2;
+    }
+    return newFailures().isEmpty() && stale().isEmpty() ? 0 : 1;
+  }
+
+  /** {@code N cases: P passed, F failed, S non-strict, U unavailable}. */
+  public String summary() {
+    return results.size() + " cases: " + count(Verdict.PASS) + " passed, " + count(Verdict.FAIL) + " failed, "
+        + count(Verdict.NON_STRICT) + " non-strict, " + count(Verdict.UNAVAILABLE) + " unavailable";
+  }
+}

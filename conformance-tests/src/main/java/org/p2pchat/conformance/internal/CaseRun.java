@@ -1,0 +1,90 @@
+package org.p2pchat.conformance.internal;
+
+import java.io.IOException;
+import java.util.List;
+import org.p2pchat.protocol.MessageType;
+
+/**
+ * What a case works with: the harness, fresh names, and checks that end the case with a verdict when the
+ * target does not do what the rule says.
+ */
+public final class CaseRun {
+  private final Harness harness;
+  private final Names names;
+  private final Services services;
+
+  public CaseRun(Harness harness, Names names, Services services) {
+    this.harness = harness;
+    this.names = names;
+    this.services = services;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  public Harness harness() {
+    return harness;
+  }
+
+  public Settings settings() {
+    return harness.settings();
+  }
+
+  public Names names() {
+    return names;
+  }
+
+  public String name(String stem) {
+    return names.fresh(stem);
+  }
+
+  public Endpoint endpoint(String name) throws IOException {
+    return harness.endpoint(name);
+  }
+
+  /** Sends a model object as the 2018 program would. */
+  public void send(Object message) throws TargetDownException, IOException {
+    harness.send(Messages.encode(message));
+  }
+
+  public void sendBytes(byte[] bytes) throws TargetDownException, IOException {
+    harness.send(bytes);
+  }
+
+  /** The next arrival, which must be a valid {@code type} at {@code at} within the reply timeout. */
+  public Arrival expectReply(Endpoint at, MessageType type) throws CaseFailure, InterruptedException {
+    String wanted = type + " at " + at.label();
+    Arrival a = harness.next(settings().replyTimeout());
+    if (a == null) {
+      throw CaseFailure.fail(wanted, "nothing arrived within " + settings().replyTimeout().toMillis() + " ms");
+    }
+    if (!a.isAt(at) || a.type() != type) {
+      throw CaseFailure.fail(wanted, "got " + a.describe());
+    }
+    return a;
+  }
+
+  /** Nothing may arrive anywhere during the silence window. */
+  public void expectSilence(String because) throws CaseFailure, InterruptedException {
+    List<Arrival> arrived = harness.collect(settings().silence());
+    if (!arrived.isEmpty()) {
+      throw CaseFailure.fail("silence for " + settings().silence().toMillis() + " ms (" + because + ")",
+          "got " + arrived.get(0).describe() + (arrived.size() > 1 ? " and " + (arrived.size() - 1) + " more" : ""));
+    }
+  }
+
+  /** Waits out the silence window and returns whatever arrived. */
+  public List<Arrival> watch() throws InterruptedException {
+    return harness.collect(settings().silence());
+  }
+
+  /** The target must still answer a fresh valid message; {@code after} names what it had just been sent. */
+  public void expectStillServing(String after) throws CaseFailure, TargetDownException, IOException,
+      InterruptedException {
+    Probe probe = Probe.run(harness, names);
+    if (!probe.answered()) {
+      throw CaseFailure.fail("the target still answers after " + after, probe.problem());
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.p2pchat.conformance.internal;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import org.p2pchat.conformance.CaseInfo;
+import org.p2pchat.conformance.Role;
+import org.p2pchat.conformance.Verdict;
+
+/**
+ * {@code generated.sequence.N}: sequence N of the run's seed, run beside the reference model. On a
+ * mismatch the sequence is shrunk against the target, run once more to record a clean wire log, printed
+ * step by step and written as a replay file.
+ */
+public final class GeneratedCase implements Case {
+  /** The id pattern, for the catalogue. */
+  public static final String ID_PATTERN = "generated.sequence.N";
+
+  private final int index;
+  private final CaseInfo info;
+
+  public GeneratedCase(int index) {
+    this.index = index;
+    this.info = info("generated.sequence." + index, "Generated sequence " + index + " of the run's seed, run step by "
+        + "step beside the reference model; a mismatch is shrunk and written as a replay file");
+  }
+
+  /** The catalogue's row for all generated cases. */
+  public static CaseInfo pattern() {
+    return info(ID_PATTERN, "Sequence N (1 to --sequences) generated from --seed over the action model (server: "
+        + "register, duplicate, LISTPEER registered or not, EXIT_NETWORK, register again, bad input; peer: chat "
+        + "requests, messages, disconnects, bad input); a mismatch is shrunk to a minimal replayable sequence");
+  }
+
+  private static CaseInfo info(String id, String description) {
+    return new CaseInfo(id, description, Rules.MODEL, EnumSet.allOf(Role.class));
+  }
+
+  @Override
+  public CaseInfo info() {
+    return info;
+  }
+
+  @Override
+  public Outcome run(CaseRun run) throws Exception {
+    Settings s = run.settings();
+    Sequence sequence = Generator.generate(s.role(), s.seed(), index, s.maxActions());
+    SequenceRunner runner = new SequenceRunner(s, run.services());
+    WireLog scratch = new WireLog();
+    SequenceRunner.Result first = runner.run(sequence, run.names().scope(), scratch);
+    String header = "seed " + s.seed() + ", sequence " + index + ": " + sequence.size() + " generated steps";
+    if (first.status() == SequenceRunner.Status.PASSED) {
+      run.harness().log().addAll(scratch.events());
+      return new Outcome(Verdict.PASS, "every reply or silence as the model predicts",
+          "all " + sequence.size() + " steps matched", header + "\n" + String.join("\n", first.transcript()), null);
+    }
+    if (first.status() == SequenceRunner.Status.UNAVAILABLE) {
+      run.harness().log().addAll(scratch.events());
+      return new Outcome(Verdict.UNAVAILABLE, first.expected(), first.actual(), header, null);
+    }
+    StringBuilder details = new StringBuilder(header).append(", the first mismatch at step ")
+        .append(first.failedStep() + 1).append(".\n");
+    Sequence smallest = sequence.prefix(first.failedStep() + 1);
+    SequenceRunner.Result smallestResult = first;
+    SequenceRunner.Result record = first;
+    if (run.services().takeShrink()) {
+      Shrinker.Shrunk shrunk = Shrinker.shrink(sequence, first,
+          candidate -> runner.run(candidate, run.names().scope(), new WireLog()), s.maxShrinkRuns(), s.shrinkBudget());
+      smallest = shrunk.sequence();
+      smallestResult = shrunk.result();
+      details.append("shrunk to ").append(smallest.size()).append(smallest.size() == 1 ? " step" : " steps")
+          .append(" in ").append(shrunk.runs()).append(" runs")
+          .append(shrunk.stoppedEarly() == null ? "" : " (stopped early by " + shrunk.stoppedEarly() + ")")
+          .append(":\n");
+      // One more run of the smallest sequence records a clean wire log for the report.
+      SequenceRunner.Result confirm = runner.run(smallest, run.names().scope(), run.harness().log());
+      if (confirm.failed()) {
+        record = confirm;
+        smallestResult = confirm;
+      } else {
+        record = smallestResult;
+        details.append("(the smallest sequence passed when run once more: the failure depends on timing)\n");
+      }
+    } else {
+      run.harness().log().addAll(scratch.events());
+      details.append("not shrunk: the run's limit of shrunk sequences (--max-shrinks) is used up; its ")
+          .append(smallest.size()).append(" steps:\n");
+    }
+    for (String line : record.transcript()) {
+      details.append("  ").append(line).append('\n');
+    }
+    Path file = SequenceFile.write(run.services().sequenceDir(), info.id(), smallest, s.seed(), index,
+        sequence.size(), s.target().toString(), smallestResult);
+    details.append("replay: p2pchat conformance replay ").append(file).append(" --target ").append(s.target());
+    return new Outcome(Verdict.FAIL, smallestResult.expected(), smallestResult.actual(), details.toString(), file);
+  }
+}
