@@ -1,0 +1,279 @@
+package org.p2pchat.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.p2pchat.protocol.HostPort;
+import org.p2pchat.sdk.Counters;
+import org.p2pchat.sdk.Dispatcher;
+import org.p2pchat.sdk.Node;
+import org.p2pchat.server.internal.PeerTable;
+import org.p2pchat.server.internal.Plural;
+import org.p2pchat.server.internal.RendezvousHandlers;
+import org.p2pchat.server.internal.StateLocations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rendezvous server: peers REGISTER their name and listening address, ask for the list of peers
+ * (LISTPEER) and leave (EXIT_NETWORK), exactly as the 2018 server served them, with a registry that
+ * survives a crash.
+ *
+ * <p>A registration is on disk before REGISTER_SUCCESS is sent. Replies go asynchronously to the
+ * advertised address with a timeout, so a dead or slow peer never holds anyone else up; a registration
+ * whose address refuses a reply is dropped. Thread-safe.
+ *
+ * <pre>{@code
+ * try (RendezvousServer server = RendezvousServer.builder().port(0).stateFile(path).build().start()) {
+ *   System.out.println("listening on " + server.address());
+ * }
+ * }</pre>
+ */
+public final class RendezvousServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RendezvousServer.class);
+
+  private final Builder config;
+  private volatile PeerTable table;
+  private volatile Node node;
+  private boolean temporaryState;
+  private boolean stopped;
+
+  private RendezvousServer(Builder config) {
+    this.config = config;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Loads the state file, then binds and starts serving; returns this. Throws {@link StateFileException}
+   * if the state file is unusable (it is left untouched), or an {@link IOException} if the address cannot
+   * be bound.
+   */
+  public synchronized RendezvousServer start() throws IOException {
+    if (table != null) {
+      throw new IllegalStateException("already started");
+    }
+    Path state = config.stateFile;
+    if (state == null && config.port == 0) {
+      state = StateLocations.temporary();
+      temporaryState = true;
+    } else if (state == null) {
+      state = StateLocations.forPort(config.port);
+    }
+    PeerTable opened;
+    try {
+      opened = PeerTable.open(state);
+    } catch (StateFileException e) {
+      deleteTemporary(state);
+      throw e;
+    }
+    reportLoad(opened);
+    RendezvousHandlers handlers = new RendezvousHandlers(opened, (to, message) -> node.sendAsync(to, message));
+    Node built = Node.builder()
+        .name("p2pchat-server")
+        .host(bindHost(config.host))
+        .port(config.port)
+        .maxMessageBytes(config.maxMessageBytes)
+        .maxSendBytes(config.maxReplyBytes)
+        .readTimeout(config.readTimeout)
+        .connectTimeout(config.replyTimeout)
+        .workerThreads(config.workerThreads)
+        .dispatcher(handlers.install(new Dispatcher()))
+        .build();
+    table = opened;
+    node = built;
+    try {
+      built.start();
+    } catch (IOException | RuntimeException e) {
+      node = null;
+      table = null;
+      opened.close();
+      deleteTemporary(opened.file());
+      throw e;
+    }
+    log.info("listening on {} with {} registered; state file {}", built.address(), Plural.peers(opened.size()),
+        opened.file());
+    return this;
+  }
+
+  private static void reportLoad(PeerTable table) {
+    log.info("state file {}: {} loaded from {} records", table.file(), Plural.peers(table.size()),
+        table.loaded().records());
+    if (table.loaded().torn()) {
+      log.warn("state file {}: ignored a torn last line, a write cut short by a crash and never acknowledged: {}",
+          table.file(), table.loaded().tornTail());
+    }
+  }
+
+  /** "localhost" binds the IPv4 loopback, where a 2018 peer (an AF_INET socket) connects. */
+  static String bindHost(String host) {
+    return "localhost".equalsIgnoreCase(host) ? "127.0.0.1" : host;
+  }
+
+  /** The bound address (with the real port when started on port 0). */
+  public HostPort address() {
+    return started().address();
+  }
+
+  /** The registered peers, live. */
+  public Registry registry() {
+    started();
+    return table;
+  }
+
+  /** The state file in use. */
+  public synchronized Path stateFile() {
+    started();
+    return table.file();
+  }
+
+  /** True if the state file is a temporary one (port 0 and no state file given), deleted on stop. */
+  public synchronized boolean temporaryState() {
+    return temporaryState;
+  }
+
+  /** Messages received, rejected by reason, replies sent and failed. */
+  public Counters.Snapshot counters() {
+    return started().counters();
+  }
+
+  /**
+   * Stops: releases the port at once, waits up to {@code timeout} for messages in hand, then writes the
+   * registry compacted and releases the state file. Returns false if some handler was still running.
+   */
+  public synchronized boolean stop(Duration timeout) {
+    if (stopped || table == null) {
+      return true;
+    }
+    stopped = true;
+    boolean clean = node.stop(timeout);
+    int peers = table.size();
+    table.close();
+    if (temporaryState) {
+      deleteTemporary(table.file());
+      log.info("stopped; temporary state file {} deleted", table.file());
+    } else {
+      log.info("stopped; {} saved in {}", Plural.peers(peers), table.file());
+    }
+    return clean;
+  }
+
+  /** {@link #stop} with a 5 s timeout. */
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(5));
+  }
+
+  private Node started() {
+    Node current = node;
+    if (current == null) {
+      throw new IllegalStateException("not started");
+    }
+    return current;
+  }
+
+  private void deleteTemporary(Path state) {
+    if (!temporaryState) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(state);
+      Files.deleteIfExists(state.resolveSibling(state.getFileName() + ".lock"));
+    } catch (IOException e) {
+      log.warn("cannot delete temporary state file {}: {}", state, e.toString());
+    }
+  }
+
+  /** Server settings; every default is documented on its setter. */
+  public static final class Builder {
+    private String host = "localhost";
+    private int port = 30000;
+    private Path stateFile;
+    private Duration replyTimeout = Duration.ofSeconds(3);
+    private Duration readTimeout = Duration.ofSeconds(10);
+    private int maxMessageBytes = 64 * 1024;
+    private int maxReplyBytes = 64 * 1024 * 1024;
+    private int workerThreads = 4;
+
+    /**
+     * Address to listen on; default {@code localhost}, which binds the IPv4 loopback 127.0.0.1 like the
+     * 2018 server. {@code 0.0.0.0} serves a LAN.
+     */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** Port to listen on; default 30000, the 2018 server's. 0 picks a free port. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0-65535, got " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * The registry's file; default {@code ~/.p2pchat/server-state-PORT.jsonl}, or with port 0 a
+     * temporary file deleted on stop. Its directory is created if missing.
+     */
+    public Builder stateFile(Path stateFile) {
+      this.stateFile = stateFile;
+      return this;
+    }
+
+    /** Time to connect to a peer to deliver a reply; default 3 s. */
+    public Builder replyTimeout(Duration replyTimeout) {
+      this.replyTimeout = positive(replyTimeout, "replyTimeout");
+      return this;
+    }
+
+    /** Time a sender has to deliver its whole message; default 10 s. */
+    public Builder readTimeout(Duration readTimeout) {
+      this.readTimeout = positive(readTimeout, "readTimeout");
+      return this;
+    }
+
+    /** Largest incoming message; default 64 KiB (a REGISTER is under 400 bytes). */
+    public Builder maxMessageBytes(int maxMessageBytes) {
+      if (maxMessageBytes < 2) {
+        throw new IllegalArgumentException("maxMessageBytes must be at least 2, got " + maxMessageBytes);
+      }
+      this.maxMessageBytes = maxMessageBytes;
+      return this;
+    }
+
+    /** Largest reply; default 64 MiB (a LISTPEER reply of 100,000 peers is about 4 MB). */
+    public Builder maxReplyBytes(int maxReplyBytes) {
+      if (maxReplyBytes < 2) {
+        throw new IllegalArgumentException("maxReplyBytes must be at least 2, got " + maxReplyBytes);
+      }
+      this.maxReplyBytes = maxReplyBytes;
+      return this;
+    }
+
+    /** Threads that run handlers; default 4. */
+    public Builder workerThreads(int workerThreads) {
+      if (workerThreads < 1) {
+        throw new IllegalArgumentException("workerThreads must be at least 1, got " + workerThreads);
+      }
+      this.workerThreads = workerThreads;
+      return this;
+    }
+
+    public RendezvousServer build() {
+      return new RendezvousServer(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package org.p2pchat.server;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.p2pchat.server.internal.DurationConverter;
+import org.p2pchat.server.internal.Plural;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The server's command line: {@code p2pchat server [--host H] [--port P] [--state FILE] ...}.
+ *
+ * <p>Exit codes: 0 for --help, 2 usage or environment error (bad option, port in use, unusable state
+ * file). A server stopped by SIGINT or SIGTERM stops cleanly (state written) in a shutdown hook and
+ * then exits as the JVM does on that signal (130 or 143).
+ */
+@Command(name = "p2pchat", mixinStandardHelpOptions = true, version = "p2pchat reference server 1.0.0",
+    description = "The p2pchat rendezvous server.",
+    subcommands = {ServerMain.ServerCommand.class, CommandLine.HelpCommand.class})
+public final class ServerMain implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    // Before any logger exists: slf4j-simple reads its settings once.
+    setDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
+    setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+    setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+    // The schema validator warns at start-up about the schemas' own annotation keywords; not news to an operator.
+    setDefault("org.slf4j.simpleLogger.log.com.networknt", "error");
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    System.exit(run(out, err, args));
+  }
+
+  /** Runs the command line and returns its exit code; {@code server} returns only if it cannot start. */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    CommandLine cli = new CommandLine(new ServerMain());
+    cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    cli.registerConverter(Duration.class, new DurationConverter());
+    return cli.execute(args);
+  }
+
+  private static void setDefault(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return CommandLine.ExitCode.USAGE;
+  }
+
+  /** {@code p2pchat server}. */
+  @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {
+          "Runs the rendezvous server: peers register their name and address, list the registered peers "
+              + "and leave, as with the 2018 server.",
+          "Prints 'state file: FILE (N peers loaded)' and then 'listening on HOST:PORT' when ready; "
+              + "logs one line per event on stderr. Stops cleanly on SIGINT or SIGTERM."},
+      exitCodeListHeading = "Exit codes:%n",
+      exitCodeList = {"0:--help or --version",
+          "2:usage error, address in use or unusable state file (left untouched)",
+          "130:stopped by SIGINT (Ctrl-C), after a clean stop with the state saved",
+          "143:stopped by SIGTERM, after a clean stop with the state saved"})
+  static final class ServerCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "localhost",
+        description = "Address to listen on (default: ${DEFAULT-VALUE}, which binds 127.0.0.1; "
+            + "0.0.0.0 serves a LAN).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "30000",
+        description = "Port to listen on (default: ${DEFAULT-VALUE}); 0 picks a free port.")
+    int port;
+
+    @Option(names = "--state", paramLabel = "FILE",
+        description = "The registry's state file, kept across restarts (default: "
+            + "~/.p2pchat/server-state-PORT.jsonl; with --port 0, a temporary file deleted on stop). "
+            + "A corrupt or unreadable file is reported and left untouched (exit 2).")
+    Path state;
+
+    @Option(names = "--reply-timeout", paramLabel = "DURATION", defaultValue = "3s",
+        description = "Time to connect to a peer to deliver a reply (default: ${DEFAULT-VALUE}).")
+    Duration replyTimeout;
+
+    @Option(names = "--read-timeout", paramLabel = "DURATION", defaultValue = "10s",
+        description = "Time a sender has to deliver its whole message (default: ${DEFAULT-VALUE}).")
+    Duration readTimeout;
+
+    @Option(names = "--max-message-bytes", paramLabel = "BYTES", defaultValue = "65536",
+        description = "Largest message accepted (default: ${DEFAULT-VALUE}).")
+    int maxMessageBytes;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+        description = "Log level on stderr: error, warn, info or debug (default: ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (port < 0 || port > 65535) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0-65535, got " + port);
+      }
+      if (maxMessageBytes < 2) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--max-message-bytes must be at least 2, got " + maxMessageBytes);
+      }
+      if (!logLevel.matches("error|warn|info|debug|trace")) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--log-level must be error, warn, info or debug, got " + logLevel);
+      }
+      if (spec.commandLine().getParseResult().hasMatchedOption("--log-level")) {
+        // Takes effect only if no logger exists yet, which is the case when run from main.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel);
+      }
+      RendezvousServer server = RendezvousServer.builder()
+          .host(host)
+          .port(port)
+          .stateFile(state)
+          .replyTimeout(replyTimeout)
+          .readTimeout(readTimeout)
+          .maxMessageBytes(maxMessageBytes)
+          .build();
+      try {
+        server.start();
+      } catch (IOException e) {
+        err.println("p2pchat server: " + e.getMessage());
+        return CommandLine.ExitCode.USAGE;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.stop(Duration.ofSeconds(5));
+        stopped.countDown();
+      }, "p2pchat-server-shutdown"));
+      out.println("state file: " + server.stateFile() + " (" + Plural.peers(server.registry().size()) + " loaded"
+          + (server.temporaryState() ? "; temporary, deleted on stop" : "") + ")");
+      out.println("listening on " + server.address());
+      out.flush();
+      try {
+        // The server runs until a signal: the shutdown hook stops it, then the JVM exits.
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        server.stop(Duration.ofSeconds(5));
+      }
+      return CommandLine.ExitCode.OK;
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package org.p2pchat.server.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Objects;
+import java.util.Optional;
+import org.p2pchat.protocol.HostPort;
+import org.p2pchat.server.Registry;
+import org.p2pchat.server.StateFileException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry and its state file, as one: every change is applied in memory and appended to the
+ * journal under one lock, so the file replays to exactly what memory holds. {@link #register} returns
+ * only once the registration is on disk.
+ *
+ * <p>Lookups, insertions and removals are O(1) (a {@link LinkedHashMap}, which also keeps registration
+ * order); a snapshot is O(n). Thread-safe.
+ */
+public final class PeerTable implements Registry, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PeerTable.class);
+  /** Compact when the journal holds this many records beyond twice the live entries. */
+  private static final int DEFAULT_COMPACT_SLACK = 10_000;
+
+  /** What a register call did. */
+  public record Outcome(boolean registered, HostPort holder) {
+    static Outcome registered(HostPort address) {
+      return new Outcome(true, address);
+    }
+
+    static Outcome taken(HostPort holder) {
+      return new Outcome(false, holder);
+    }
+  }
+
+  private final Object lock = new Object();
+  private final LinkedHashMap<String, HostPort> peers;
+  private final Path file;
+  private final StateLock stateLock;
+  private final Journal journal;
+  private final StateFormat.Loaded loaded;
+  private final int compactSlack;
+  private boolean closed;
+
+  private PeerTable(Path file, StateLock stateLock, StateFormat.Loaded loaded, Journal journal, int compactSlack) {
+    this.file = file;
+    this.compactSlack = compactSlack;
+    this.stateLock = stateLock;
+    this.loaded = loaded;
+    this.peers = loaded.peers();
+    this.journal = journal;
+  }
+
+  /**
+   * Locks {@code file}, replays it and rewrites it compacted. Throws, leaving the file untouched, if it
+   * is locked by another server, unreadable or corrupt.
+   */
+  public static PeerTable open(Path file) throws StateFileException {
+    return open(file, DEFAULT_COMPACT_SLACK);
+  }
+
+  static PeerTable open(Path file, int compactSlack) throws StateFileException {
+    Path absolute = file.toAbsolutePath();
+    Path parent = absolute.getParent();
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException e) {
+      throw new StateFileException(absolute, "cannot create its directory: " + e, e);
+    }
+    StateLock stateLock = StateLock.acquire(absolute);
+    try {
+      StateFormat.Loaded loaded = StateFormat.read(absolute);
+      Journal journal = Journal.create(absolute, loaded.peers());
+      return new PeerTable(absolute, stateLock, loaded, journal, compactSlack);
+    } catch (StateFileException | RuntimeException e) {
+      stateLock.close();
+      throw e;
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** What the file held when it was opened (peers loaded, records replayed, a torn last line). */
+  public StateFormat.Loaded loaded() {
+    return loaded;
+  }
+
+  /**
+   * Registers {@code peername} at {@code address} if the name is free. Of two concurrent calls for one
+   * name exactly one succeeds. Returns once a successful registration is on disk; if it cannot be
+   * written, it is undone and the call throws.
+   */
+  public Outcome register(String peername, HostPort address) throws IOException {
+    Objects.requireNonNull(peername, "peername");
+    Objects.requireNonNull(address, "address");
+    long seq;
+    synchronized (lock) {
+      checkOpen();
+      HostPort holder = peers.get(peername);
+      if (holder != null) {
+        return Outcome.taken(holder);
+      }
+      peers.put(peername, address);
+      try {
+        seq = record(StateFormat.register(peername, address));
+      } catch (IOException e) {
+        peers.remove(peername);
+        throw e;
+      }
+    }
+    try {
+      journal.sync(seq);
+    } catch (IOException e) {
+      undo(peername, address);
+      throw e;
+    }
+    return Outcome.registered(address);
+  }
+
+  /** Removes {@code peername}; returns where it was registered, or empty if it was not. */
+  public Optional<HostPort> remove(String peername, String why) throws IOException {
+    long seq;
+    HostPort removed;
+    synchronized (lock) {
+      checkOpen();
+      removed = peers.remove(peername);
+      if (removed == null) {
+        return Optional.empty();
+      }
+      seq = record(StateFormat.remove(peername, why));
+    }
+    journal.sync(seq);
+    return Optional.of(removed);
+  }
+
+  /** Removes {@code peername} only if it is still registered at {@code address}; true if it was. */
+  public boolean removeIfAt(String peername, HostPort address, String why) throws IOException {
+    long seq;
+    synchronized (lock) {
+      checkOpen();
+      if (!address.equals(peers.get(peername))) {
+        return false;
+      }
+      peers.remove(peername);
+      seq = record(StateFormat.remove(peername, why));
+    }
+    journal.sync(seq);
+    return true;
+  }
+
+  @Override
+  public Optional<HostPort> addressOf(String peername) {
+    synchronized (lock) {
+      return Optional.ofNullable(peers.get(peername));
+    }
+  }
+
+  @Override
+  public int size() {
+    synchronized (lock) {
+      return peers.size();
+    }
+  }
+
+  @Override
+  public LinkedHashMap<String, HostPort> snapshot() {
+    synchronized (lock) {
+      return new LinkedHashMap<>(peers);
+    }
+  }
+
+  /** Appends under the lock, compacting when the journal has grown well past the live entries. */
+  private long record(byte[] line) throws IOException {
+    long seq = journal.append(line);
+    if (journal.sinceCompaction() > 2L * peers.size() + compactSlack) {
+      journal.compact(peers);
+    }
+    return seq;
+  }
+
+  /** Writes a compacted snapshot, closes the file and releases its lock. Later changes throw. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        journal.compact(peers);
+      } catch (IOException e) {
+        log.warn("cannot compact {} on close (every acknowledged record is already in its journal): {}",
+            file, e.toString());
+      }
+      journal.close();
+      stateLock.close();
+    }
+  }
+
+  private void undo(String peername, HostPort address) {
+    synchronized (lock) {
+      if (address.equals(peers.get(peername))) {
+        peers.remove(peername);
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("registry closed: the server is stopping");
+    }
+  }
+}

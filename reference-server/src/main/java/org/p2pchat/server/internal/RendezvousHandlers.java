@@ -1,0 +1,144 @@
+package org.p2pchat.server.internal;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.p2pchat.protocol.HostPort;
+import org.p2pchat.protocol.WireJson;
+import org.p2pchat.protocol.model.ExitNetwork;
+import org.p2pchat.protocol.model.ListpeerReply;
+import org.p2pchat.protocol.model.ListpeerRequest;
+import org.p2pchat.protocol.model.Register;
+import org.p2pchat.protocol.model.RegisterError;
+import org.p2pchat.protocol.model.RegisterSuccess;
+import org.p2pchat.sdk.Addresses;
+import org.p2pchat.sdk.Dispatcher;
+import org.p2pchat.sdk.MessageContext;
+import org.p2pchat.sdk.SendException;
+import org.p2pchat.server.RendezvousServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's behaviour: REGISTER, LISTPEER and EXIT_NETWORK as the 2018 server handled them, plus
+ * dropping a registration whose address refuses a reply. One log line per event.
+ *
+ * <p>Replies go out asynchronously to the advertised address (never the connection's source), so a dead
+ * or slow peer ties up one of the node's sender threads (for at most the connect timeout, plus the
+ * SDK's write timeout for a large reply), never a worker. Thread-safe.
+ */
+public final class RendezvousHandlers {
+  /** Event log lines carry the public class's name: they are the server's log, not an internal detail. */
+  private static final Logger log = LoggerFactory.getLogger(RendezvousServer.class);
+
+  /** Where replies go out; the server's node in production. */
+  @FunctionalInterface
+  public interface Outbox {
+    CompletableFuture<Void> sendAsync(HostPort to, Object message);
+  }
+
+  private final PeerTable table;
+  private final Outbox outbox;
+
+  public RendezvousHandlers(PeerTable table, Outbox outbox) {
+    this.table = table;
+    this.outbox = outbox;
+  }
+
+  /** Registers the three handlers on {@code dispatcher}. */
+  public Dispatcher install(Dispatcher dispatcher) {
+    return dispatcher
+        .on(Register.class, this::onRegister)
+        .on(ListpeerRequest.class, this::onListpeer)
+        .on(ExitNetwork.class, this::onExit);
+  }
+
+  void onRegister(Register register, MessageContext context) {
+    String name = register.getPeername();
+    HostPort address = new HostPort(register.getHost(), register.getPort());
+    String from = Addresses.describe(context.remote());
+    PeerTable.Outcome outcome;
+    try {
+      outcome = table.register(name, address);
+    } catch (IOException | IllegalStateException e) {
+      log.error("register {} at {} failed, no reply sent: cannot record it: {} (from {})", name, address,
+          e.getMessage(), from);
+      return;
+    }
+    if (outcome.registered()) {
+      log.info("register {} at {} (from {})", name, address, from);
+      reply(address, new RegisterSuccess(), name);
+    } else {
+      log.info("duplicate register {} at {} refused: {} stays at {} (from {})", name, address, name,
+          outcome.holder(), from);
+      reply(address, new RegisterError(), null);
+    }
+  }
+
+  void onListpeer(ListpeerRequest request, MessageContext context) {
+    String name = request.getPeername();
+    Optional<HostPort> asker = table.addressOf(name);
+    if (asker.isEmpty()) {
+      log.info("listpeer by {} not answered: {} is not registered (from {})", name, name,
+          Addresses.describe(context.remote()));
+      return;
+    }
+    LinkedHashMap<String, HostPort> peers = table.snapshot();
+    log.info("listpeer by {}: {} sent to {} (from {})", name, Plural.peers(peers.size()), asker.get(),
+        Addresses.describe(context.remote()));
+    reply(asker.get(), new ListpeerReply().withPeerlist(peers), name);
+  }
+
+  void onExit(ExitNetwork exit, MessageContext context) {
+    String name = exit.getPeername();
+    String from = Addresses.describe(context.remote());
+    Optional<HostPort> removed;
+    try {
+      removed = table.remove(name, "exit");
+    } catch (IOException | IllegalStateException e) {
+      log.error("exit {} failed: cannot record it: {} (from {})", name, e.getMessage(), from);
+      return;
+    }
+    if (removed.isPresent()) {
+      log.info("exit {} (was at {}) (from {})", name, removed.get(), from);
+    } else {
+      log.info("exit {} ignored: not registered (from {})", name, from);
+    }
+  }
+
+  /**
+   * Sends {@code message} to {@code to}. If {@code registeredName} is registered at {@code to} and the
+   * connection is refused, nothing listens there any more: the registration is dropped. No other probe
+   * is ever sent, since an unexpected message kills a 2018 peer's receiver.
+   */
+  private void reply(HostPort to, Object message, String registeredName) {
+    String type = WireJson.typeOf(message).name();
+    outbox.sendAsync(to, message).whenComplete((sent, error) -> {
+      if (error == null) {
+        return;
+      }
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      boolean refused = cause instanceof SendException
+          && ((SendException) cause).reason() == SendException.Reason.REFUSED;
+      if (refused && registeredName != null) {
+        drop(registeredName, to, type);
+      } else {
+        log.warn("reply {} to {} failed: {}", type, to, cause.getMessage());
+      }
+    });
+  }
+
+  private void drop(String name, HostPort address, String type) {
+    try {
+      if (table.removeIfAt(name, address, "dropped")) {
+        log.info("dropped {} at {}: {} was refused there (the peer is gone)", name, address, type);
+      } else {
+        log.info("reply {} to {} refused; {} is no longer registered there", type, address, name);
+      }
+    } catch (IOException | IllegalStateException e) {
+      log.warn("could not drop {} at {} after {} was refused: {}", name, address, type, e.getMessage());
+    }
+  }
+}

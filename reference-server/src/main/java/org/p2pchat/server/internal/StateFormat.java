@@ -1,0 +1,209 @@
+package org.p2pchat.server.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.p2pchat.protocol.HostPort;
+import org.p2pchat.server.StateFileException;
+
+/**
+ * The state file's format: JSON lines. A header line, then one record a line, replayed in order:
+ *
+ * <pre>
+ * {"format":"p2pchat-server-state","version":1}
+ * {"op":"register","peername":"alice","host":"localhost","port":4000}
+ * {"op":"remove","peername":"alice","why":"exit"}
+ * </pre>
+ *
+ * <p>Every record is written with its newline in one write and made durable before the registration is
+ * acknowledged. So a last line without a newline is a write cut short by a crash: it was never
+ * acknowledged, and reading ignores it and reports it. Anything else that does not parse is corruption
+ * and fails the load; the file is never silently replaced. Stateless; thread-safe.
+ */
+public final class StateFormat {
+  static final String FORMAT = "p2pchat-server-state";
+  static final int VERSION = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private StateFormat() {}
+
+  /** What a state file held. */
+  public record Loaded(LinkedHashMap<String, HostPort> peers, int records, String tornTail) {
+    /** True if the last line was cut short (and ignored). */
+    public boolean torn() {
+      return tornTail != null;
+    }
+  }
+
+  static byte[] header() {
+    ObjectNode node = JSON.createObjectNode().put("format", FORMAT).put("version", VERSION);
+    return line(node);
+  }
+
+  static byte[] register(String peername, HostPort address) {
+    return line(JSON.createObjectNode().put("op", "register").put("peername", peername)
+        .put("host", address.host()).put("port", address.port()));
+  }
+
+  static byte[] remove(String peername, String why) {
+    return line(JSON.createObjectNode().put("op", "remove").put("peername", peername).put("why", why));
+  }
+
+  private static byte[] line(ObjectNode node) {
+    try {
+      byte[] json = JSON.writeValueAsBytes(node);
+      byte[] withNewline = new byte[json.length + 1];
+      System.arraycopy(json, 0, withNewline, 0, json.length);
+      withNewline[json.length] = '\n';
+      return withNewline;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a state record", e);
+    }
+  }
+
+  /** Reads and replays {@code file}; a missing or empty file is an empty registry. */
+  public static Loaded read(Path file) throws StateFileException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return new Loaded(new LinkedHashMap<>(), 0, null);
+    } catch (IOException e) {
+      throw new StateFileException(file, "cannot read it: " + e, e);
+    }
+    return parse(file, bytes);
+  }
+
+  static Loaded parse(Path file, byte[] bytes) throws StateFileException {
+    LinkedHashMap<String, HostPort> peers = new LinkedHashMap<>();
+    if (bytes.length == 0) {
+      return new Loaded(peers, 0, null);
+    }
+    checkUtf8(file, bytes);
+    int lineNo = 0;
+    int start = 0;
+    int records = 0;
+    while (true) {
+      int end = indexOf(bytes, (byte) '\n', start);
+      if (end < 0) {
+        break;
+      }
+      lineNo++;
+      JsonNode node = parseLine(file, bytes, start, end, lineNo);
+      if (lineNo == 1) {
+        checkHeader(file, node);
+      } else {
+        apply(file, node, lineNo, peers);
+        records++;
+      }
+      start = end + 1;
+    }
+    if (lineNo == 0) {
+      throw new StateFileException(file, "not a p2pchat server state file (no complete first line)");
+    }
+    String torn = start < bytes.length ? new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8) : null;
+    return new Loaded(peers, records, torn);
+  }
+
+  private static JsonNode parseLine(Path file, byte[] bytes, int start, int end, int lineNo)
+      throws StateFileException {
+    try {
+      JsonNode node = JSON.readTree(bytes, start, end - start);
+      if (node == null || !node.isObject()) {
+        throw new StateFileException(file, "line " + lineNo + " is not a JSON object");
+      }
+      return node;
+    } catch (IOException e) {
+      if (e instanceof StateFileException) {
+        throw (StateFileException) e;
+      }
+      throw new StateFileException(file, "line " + lineNo + " is not valid JSON: "
+          + firstLine(e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage()
+          : e.getMessage()));
+    }
+  }
+
+  private static void checkHeader(Path file, JsonNode header) throws StateFileException {
+    if (!FORMAT.equals(header.path("format").asText(null))) {
+      throw new StateFileException(file, "not a p2pchat server state file (first line must be the header "
+          + new String(header(), StandardCharsets.UTF_8).trim() + ")");
+    }
+    JsonNode version = header.get("version");
+    if (version == null || !version.isInt() || version.intValue() != VERSION) {
+      throw new StateFileException(file, "unsupported state file version " + version + " (this server reads "
+          + VERSION + ")");
+    }
+  }
+
+  private static void apply(Path file, JsonNode record, int lineNo, Map<String, HostPort> peers)
+      throws StateFileException {
+    String op = text(record, "op");
+    String peername = text(record, "peername");
+    if (peername == null || peername.isEmpty()) {
+      throw new StateFileException(file, "line " + lineNo + " has no peername");
+    }
+    if ("register".equals(op)) {
+      String host = text(record, "host");
+      JsonNode port = record.get("port");
+      if (host == null || host.isEmpty() || port == null || !port.isInt() || port.intValue() < 1
+          || port.intValue() > 65535) {
+        throw new StateFileException(file, "line " + lineNo + " registers '" + peername
+            + "' without a valid host and port");
+      }
+      HostPort previous = peers.putIfAbsent(peername, new HostPort(host, port.intValue()));
+      if (previous != null) {
+        throw new StateFileException(file, "line " + lineNo + " registers '" + peername
+            + "' again while it is still registered at " + previous);
+      }
+    } else if ("remove".equals(op)) {
+      // Removing an absent name is harmless: the outcome is the same.
+      peers.remove(peername);
+    } else {
+      throw new StateFileException(file, "line " + lineNo + " has unknown op " + record.get("op"));
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value != null && value.isTextual() ? value.asText() : null;
+  }
+
+  private static void checkUtf8(Path file, byte[] bytes) throws StateFileException {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+    } catch (CharacterCodingException e) {
+      throw new StateFileException(file, "not UTF-8 text (" + e.getMessage() + ")");
+    }
+  }
+
+  private static int indexOf(byte[] bytes, byte b, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unreadable";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

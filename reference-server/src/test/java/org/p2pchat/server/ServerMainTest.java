@@ -1,0 +1,117 @@
+package org.p2pchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.p2pchat.protocol.model.Register;
+import org.p2pchat.protocol.model.RegisterSuccess;
+import org.p2pchat.testing.FakePeer;
+
+/** The command line: options, exit codes, output, and a real process stopped by SIGTERM. */
+class ServerMainTest {
+  @TempDir
+  Path dir;
+
+  /** Exit code, stdout and stderr of one in-process run. */
+  record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ServerMain.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void helpDocumentsEveryOption() {
+    Run run = run("server", "--help");
+
+    assertEquals(0, run.code(), run.err());
+    for (String option : List.of("--host", "--port", "--state", "--reply-timeout", "--read-timeout",
+        "--max-message-bytes", "--log-level", "--help")) {
+      assertTrue(run.out().contains(option), option + " missing from:\n" + run.out());
+    }
+    assertTrue(run.out().contains("30000") && run.out().contains("localhost"), run.out());
+  }
+
+  @Test
+  void noSubcommandIsAUsageError() {
+    Run run = run();
+
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("server"), run.err());
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Run run = run("server", "--colour", "blue");
+
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("--colour"), run.err());
+  }
+
+  @Test
+  void badDurationIsAUsageError() {
+    Run run = run("server", "--reply-timeout", "soon");
+
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("soon"), run.err());
+  }
+
+  @Test
+  void corruptStateFileExitsWithTwoAndNamesTheFile() throws Exception {
+    Path state = dir.resolve("state.jsonl");
+    Files.writeString(state, "garbage\n");
+
+    Run run = run("server", "--port", "0", "--state", state.toString());
+
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains(state.toString()), run.err());
+    assertEquals("garbage\n", Files.readString(state));
+  }
+
+  @Test
+  void portInUseExitsWithTwo() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Run run = run("server", "--port", String.valueOf(taken.getLocalPort()), "--state",
+          dir.resolve("state.jsonl").toString());
+
+      assertEquals(2, run.code());
+      assertTrue(run.err().contains("cannot listen"), run.err());
+    }
+  }
+
+  @Test
+  void processPrintsStateFileAndListeningAndStopsCleanlyOnSigterm() throws Exception {
+    Path state = dir.resolve("state.jsonl");
+    try (ServerProcess server = ServerProcess.start(dir, "--port", "0", "--state", state.toString());
+        FakePeer peer = FakePeer.start()) {
+      assertEquals("state file: " + state + " (0 peers loaded)", server.awaitLine("state file: ", Duration.ZERO));
+      assertEquals("127.0.0.1", server.address().host());
+      peer.send(server.address(), new Register().withPeername("alice").withHost(peer.address().host())
+          .withPort(peer.address().port()));
+      peer.expect(RegisterSuccess.class, Duration.ofSeconds(5));
+
+      server.process().destroy();
+      int code = server.awaitExit(Duration.ofSeconds(15));
+
+      assertEquals(143, code, "the JVM's exit status after SIGTERM");
+      assertTrue(server.stderr().contains("stopped; 1 peer saved in " + state), server.stderr());
+      assertEquals(List.of("{\"format\":\"p2pchat-server-state\",\"version\":1}",
+          "{\"op\":\"register\",\"peername\":\"alice\",\"host\":\"127.0.0.1\",\"port\":" + peer.address().port() + "}"),
+          Files.readAllLines(state));
+    }
+  }
+}
