@@ -149,6 +149,9 @@ public final class ServerMain implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         server.stop(Duration.ofSeconds(5));
         stopped.countDown();
+        // A signal is how this server is meant to stop: once the state is saved, that is success (0),
+        // not the JVM's 128+signal status.
+        Runtime.getRuntime().halt(CommandLine.ExitCode.OK);
       }, "p2pchat-server-shutdown"));
       out.println("state file: " + server.stateFile() + " (" + Plural.peers(server.registry().size()) + " loaded"
           + (server.temporaryState() ? "; temporary, deleted on stop" : "") + ")");

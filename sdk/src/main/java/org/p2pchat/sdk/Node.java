@@ -51,6 +51,9 @@ public final class Node implements AutoCloseable {
     this.sender = Sender.builder()
         .codec(new Codec(MessageValidator.withMaxBytes(b.maxSendBytes), b.validateOutgoing, b.style))
         .connectTimeout(b.connectTimeout)
+        .writeTimeout(b.writeTimeout)
+        .asyncThreads(b.sendThreads)
+        .asyncQueue(b.sendQueue)
         .maxBytes(b.maxSendBytes)
         .counters(counters)
         .build();
@@ -146,6 +149,9 @@ public final class Node implements AutoCloseable {
     private int maxSendBytes = 16 * 1024 * 1024;
     private Duration readTimeout = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration writeTimeout = Duration.ofSeconds(10);
+    private int sendThreads = 8;
+    private int sendQueue = 10_000;
     private Duration stopTimeout = Duration.ofSeconds(5);
     private int maxConnections = 1024;
     private int workerThreads = 4;
@@ -194,6 +200,24 @@ public final class Node implements AutoCloseable {
     /** Default 5 s. */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /** Time a large write (over 64 KiB) may take before the connection is cut; default 10 s. */
+    public Builder writeTimeout(Duration writeTimeout) {
+      this.writeTimeout = writeTimeout;
+      return this;
+    }
+
+    /** Threads for {@link Node#sendAsync}; default 8. More keep slow or dead addresses from delaying others. */
+    public Builder sendThreads(int sendThreads) {
+      this.sendThreads = sendThreads;
+      return this;
+    }
+
+    /** Asynchronous sends queued before new ones fail; default 10,000. */
+    public Builder sendQueue(int sendQueue) {
+      this.sendQueue = sendQueue;
       return this;
     }
 

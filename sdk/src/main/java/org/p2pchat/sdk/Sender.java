@@ -149,12 +149,14 @@ public final class Sender implements AutoCloseable {
       return new SendException(SendException.Reason.UNREACHABLE, target, prefix + "no route to host", e);
     }
     if (e instanceof ConnectException) {
+      // ECONNREFUSED is the usual ConnectException; its text may be localized, so only "unreachable"
+      // (ENETUNREACH, from the JDK's own wording) is told apart.
       String m = String.valueOf(e.getMessage());
-      if (m.contains("refused")) {
-        return new SendException(SendException.Reason.REFUSED, target, prefix
-            + "connection refused (nothing is listening there)", e);
+      if (m.toLowerCase(java.util.Locale.ROOT).contains("unreachable")) {
+        return new SendException(SendException.Reason.UNREACHABLE, target, prefix + m, e);
       }
-      return new SendException(SendException.Reason.UNREACHABLE, target, prefix + m, e);
+      return new SendException(SendException.Reason.REFUSED, target, prefix
+          + "connection refused (nothing is listening there)", e);
     }
     return new SendException(SendException.Reason.IO, target, prefix + e.getMessage(), e);
   }
