@@ -81,6 +81,10 @@ public final class RendezvousServer implements AutoCloseable {
         .maxSendBytes(config.maxReplyBytes)
         .readTimeout(config.readTimeout)
         .connectTimeout(config.replyTimeout)
+        .writeTimeout(config.replyTimeout)
+        // Replies to dead or slow addresses each hold a sender thread until their timeout; enough
+        // threads keep them from delaying replies to live peers.
+        .sendThreads(32)
         .workerThreads(config.workerThreads)
         .dispatcher(handlers.install(new Dispatcher()))
         .build();
