@@ -19,7 +19,7 @@ class DemoTest {
   void theDemoObservesEveryStepAndExitsZero() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-    int code = Demo.withMiniServer(new PrintStream(bytes, true, UTF_8)).run();
+    int code = Demo.withReferenceServer(new PrintStream(bytes, true, UTF_8)).run();
 
     String shown = bytes.toString(UTF_8);
     assertEquals(0, code, shown);

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.sdk.Counters;
 import org.p2pchat.sdk.Dispatcher;
@@ -72,7 +73,8 @@ public final class RendezvousServer implements AutoCloseable {
       throw e;
     }
     reportLoad(opened);
-    RendezvousHandlers handlers = new RendezvousHandlers(opened, (to, message) -> node.sendAsync(to, message));
+    RendezvousHandlers handlers = new RendezvousHandlers(opened, (to, message) -> node.sendAsync(to, message),
+        config.events);
     Node built = Node.builder()
         .name("p2pchat-server")
         .host(bindHost(config.host))
@@ -202,6 +204,7 @@ public final class RendezvousServer implements AutoCloseable {
     private int maxMessageBytes = 64 * 1024;
     private int maxReplyBytes = 64 * 1024 * 1024;
     private int workerThreads = 4;
+    private Consumer<String> events = line -> { };
 
     /**
      * Address to listen on; default {@code localhost}, which binds the IPv4 loopback 127.0.0.1 like the
@@ -266,6 +269,12 @@ public final class RendezvousServer implements AutoCloseable {
         throw new IllegalArgumentException("workerThreads must be at least 1, got " + workerThreads);
       }
       this.workerThreads = workerThreads;
+      return this;
+    }
+
+    /** Also tell {@code events} each event the server logs (register, duplicate, list, exit, dropped). */
+    public Builder events(Consumer<String> events) {
+      this.events = Objects.requireNonNull(events, "events");
       return this;
     }
 

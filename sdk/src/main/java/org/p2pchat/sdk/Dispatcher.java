@@ -85,7 +85,7 @@ public final class Dispatcher {
     try {
       handler.handle(decoded.message(), new MessageContext(remote, receivedAt, decoded.type(), decoded.tree()));
       counters.dispatched();
-    } catch (Exception | LinkageError | AssertionError e) {
+    } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
       reject(new Rejection(RejectReason.HANDLER_ERROR, remote, msgtype, "handler threw " + e, e));
     }
   }

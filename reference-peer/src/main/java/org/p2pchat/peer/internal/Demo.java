@@ -28,9 +28,9 @@ public final class Demo {
     this.stepTimeout = stepTimeout;
   }
 
-  /** A demo against the in-module {@link MiniServer}, waiting up to 5 s for each expected line. */
-  public static Demo withMiniServer(PrintStream out) {
-    return new Demo(out, MiniServer::start, Duration.ofSeconds(5));
+  /** A demo against the reference server, waiting up to 5 s for each expected line. */
+  public static Demo withReferenceServer(PrintStream out) {
+    return new Demo(out, ReferenceDemoServer::start, Duration.ofSeconds(5));
   }
 
   /** Plays the conversation; returns 0 if every step was observed, 1 if one was not, 2 if it could not start. */

@@ -20,6 +20,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Demo.withMiniServer(streams.out()).run();
+    return Demo.withReferenceServer(streams.out()).run();
   }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.WireJson;
 import org.p2pchat.protocol.model.ExitNetwork;
@@ -20,6 +21,7 @@ import org.p2pchat.sdk.SendException;
 import org.p2pchat.server.RendezvousServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.MessageFormatter;
 
 /**
  * The server's behaviour: REGISTER, LISTPEER and EXIT_NETWORK as the 2018 server handled them, plus
@@ -41,10 +43,19 @@ public final class RendezvousHandlers {
 
   private final PeerTable table;
   private final Outbox outbox;
+  private final Consumer<String> events;
 
-  public RendezvousHandlers(PeerTable table, Outbox outbox) {
+  public RendezvousHandlers(PeerTable table, Outbox outbox, Consumer<String> events) {
     this.table = table;
     this.outbox = outbox;
+    this.events = events;
+  }
+
+  /** One event: logged, and told to whoever watches the server (the demo shows them on its screen). */
+  private void event(String format, Object... args) {
+    String line = MessageFormatter.arrayFormat(format, args).getMessage();
+    log.info("{}", line);
+    events.accept(line);
   }
 
   /** Registers the three handlers on {@code dispatcher}. */
@@ -68,10 +79,10 @@ public final class RendezvousHandlers {
       return;
     }
     if (outcome.registered()) {
-      log.info("register {} at {} (from {})", name, address, from);
+      event("register {} at {} (from {})", name, address, from);
       reply(address, new RegisterSuccess(), name);
     } else {
-      log.info("duplicate register {} at {} refused: {} stays at {} (from {})", name, address, name,
+      event("duplicate register {} at {} refused: {} stays at {} (from {})", name, address, name,
           outcome.holder(), from);
       reply(address, new RegisterError(), null);
     }
@@ -81,12 +92,12 @@ public final class RendezvousHandlers {
     String name = request.getPeername();
     Optional<HostPort> asker = table.addressOf(name);
     if (asker.isEmpty()) {
-      log.info("listpeer by {} not answered: {} is not registered (from {})", name, name,
+      event("listpeer by {} not answered: {} is not registered (from {})", name, name,
           Addresses.describe(context.remote()));
       return;
     }
     LinkedHashMap<String, HostPort> peers = table.snapshot();
-    log.info("listpeer by {}: {} sent to {} (from {})", name, Plural.peers(peers.size()), asker.get(),
+    event("listpeer by {}: {} sent to {} (from {})", name, Plural.peers(peers.size()), asker.get(),
         Addresses.describe(context.remote()));
     reply(asker.get(), new ListpeerReply().withPeerlist(peers), name);
   }
@@ -102,9 +113,9 @@ public final class RendezvousHandlers {
       return;
     }
     if (removed.isPresent()) {
-      log.info("exit {} (was at {}) (from {})", name, removed.get(), from);
+      event("exit {} (was at {}) (from {})", name, removed.get(), from);
     } else {
-      log.info("exit {} ignored: not registered (from {})", name, from);
+      event("exit {} ignored: not registered (from {})", name, from);
     }
   }
 
@@ -133,9 +144,9 @@ public final class RendezvousHandlers {
   private void drop(String name, HostPort address, String type) {
     try {
       if (table.removeIfAt(name, address, "dropped")) {
-        log.info("dropped {} at {}: {} was refused there (the peer is gone)", name, address, type);
+        event("dropped {} at {}: {} was refused there (the peer is gone)", name, address, type);
       } else {
-        log.info("reply {} to {} refused; {} is no longer registered there", type, address, name);
+        event("reply {} to {} refused; {} is no longer registered there", type, address, name);
       }
     } catch (IOException | IllegalStateException e) {
       log.warn("could not drop {} at {} after {} was refused: {}", name, address, type, e.getMessage());
