@@ -1,22 +1,53 @@
 package org.p2pchat.conformance.testimpl;
 
 import java.io.IOException;
-import java.util.EnumSet;
+import java.time.Duration;
+import org.p2pchat.peer.ChatPeer;
+import org.p2pchat.protocol.HostPort;
+import org.p2pchat.server.RendezvousServer;
 
 /**
- * The correct implementations the self-test holds the suite against. For now the small in-test server and
- * peer of this package; once reference-server and reference-peer are test-scope dependencies of this module,
- * return them here instead (for example a started {@code org.p2pchat.server.RendezvousServer} on
- * 127.0.0.1:0 and an {@code org.p2pchat.peer.ChatPeer} with auto-accept on), and every self-test follows.
+ * The correct implementations the self-test holds the suite against: the real reference server and the
+ * real reference peer (auto-accepting, as the suite's peer role requires), each on a free loopback port.
+ * Only the tests depend on them; the suite itself knows no implementation.
  */
 public final class ReferenceTargets {
   private ReferenceTargets() {}
 
   public static RunningTarget server() throws IOException {
-    return TestServer.start(EnumSet.noneOf(Flaw.class));
+    RendezvousServer server = RendezvousServer.builder().host("127.0.0.1").port(0).build().start();
+    return new RunningTarget() {
+      @Override
+      public HostPort address() {
+        return server.address();
+      }
+
+      @Override
+      public void close() {
+        server.stop(Duration.ofSeconds(2));
+      }
+    };
   }
 
   public static RunningTarget peer() throws IOException {
-    return TestPeer.start("reference", EnumSet.noneOf(Flaw.class));
+    ChatPeer peer = ChatPeer.builder()
+        .name("reference")
+        .port(0)
+        .server(new HostPort("127.0.0.1", 1))
+        .autoAccept(true)
+        .output(line -> { })
+        .build()
+        .start();
+    return new RunningTarget() {
+      @Override
+      public HostPort address() {
+        return new HostPort("127.0.0.1", peer.address().port());
+      }
+
+      @Override
+      public void close() {
+        peer.close();
+      }
+    };
   }
 }
