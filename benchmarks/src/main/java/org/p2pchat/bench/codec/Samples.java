@@ -1,0 +1,60 @@
+package org.p2pchat.bench.codec;
+
+import java.util.LinkedHashMap;
+import org.p2pchat.protocol.HostPort;
+import org.p2pchat.protocol.MessageType;
+import org.p2pchat.protocol.model.ChatAccept;
+import org.p2pchat.protocol.model.ChatMessage;
+import org.p2pchat.protocol.model.ChatRefuse;
+import org.p2pchat.protocol.model.ChatRequest;
+import org.p2pchat.protocol.model.Disconnect;
+import org.p2pchat.protocol.model.ExitNetwork;
+import org.p2pchat.protocol.model.FileTransfer;
+import org.p2pchat.protocol.model.FileTransferAccept;
+import org.p2pchat.protocol.model.FileTransferRefuse;
+import org.p2pchat.protocol.model.FileTransferRequest;
+import org.p2pchat.protocol.model.ListpeerReply;
+import org.p2pchat.protocol.model.ListpeerRequest;
+import org.p2pchat.protocol.model.Register;
+import org.p2pchat.protocol.model.RegisterError;
+import org.p2pchat.protocol.model.RegisterSuccess;
+
+/** A typical message of each type, as the 2018 program would send it. */
+public final class Samples {
+  /** Peers in the sample LISTPEER reply: a small network, as most replies are. */
+  public static final int REPLY_PEERS = 5;
+
+  private Samples() {}
+
+  public static Object of(MessageType type) {
+    return switch (type) {
+      case REGISTER -> new Register().withPeername("alice").withHost("localhost").withPort(4000);
+      case REGISTER_SUCCESS -> new RegisterSuccess();
+      case REGISTER_ERROR -> new RegisterError();
+      case LISTPEER_REQUEST -> new ListpeerRequest().withPeername("alice");
+      case LISTPEER_REPLY -> listpeerReply(REPLY_PEERS);
+      case EXIT_NETWORK -> new ExitNetwork().withPeername("alice");
+      case CHAT_REQUEST -> new ChatRequest().withPeername("alice").withHost("localhost").withPort(4000);
+      case CHAT_ACCEPT -> new ChatAccept().withPeername("patchouli").withHost("localhost").withPort(40000);
+      case CHAT_REFUSE -> new ChatRefuse();
+      case CHAT_MESSAGE -> new ChatMessage().withPeername("patchouli").withMessage("Hello, alice.");
+      case DISCONNECT -> new Disconnect().withPeername("alice");
+      case FILE_TRANSFER -> new FileTransfer().withPeername("patchouli").withFilename("notes.txt").withFilenum(2)
+          .withCurnum(0).withFiledata("x".repeat(128));
+      case FILE_TRANSFER_REQUEST -> new FileTransferRequest().withPeername("patchouli").withFilename("notes.txt");
+      case FILE_TRANSFER_ACCEPT -> new FileTransferAccept().withPeername("alice").withFilename("notes.txt");
+      case FILE_TRANSFER_REFUSE -> new FileTransferRefuse().withPeername("alice").withFilename("notes.txt");
+      // A type added later needs its sample here before it can be benchmarked.
+      default -> throw new IllegalArgumentException("no sample for " + type);
+    };
+  }
+
+  /** A LISTPEER reply naming {@code peers} peers, {@code peer0 .. peerN-1}, on consecutive ports. */
+  public static ListpeerReply listpeerReply(int peers) {
+    LinkedHashMap<String, HostPort> list = new LinkedHashMap<>();
+    for (int i = 0; i < peers; i++) {
+      list.put("peer" + i, new HostPort("localhost", 40000 + i));
+    }
+    return new ListpeerReply().withPeerlist(list);
+  }
+}
