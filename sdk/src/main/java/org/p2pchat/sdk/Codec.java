@@ -1,9 +1,11 @@
 package org.p2pchat.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.p2pchat.protocol.MessageType;
 import org.p2pchat.protocol.MessageValidator;
 import org.p2pchat.protocol.ValidationResult;
+import org.p2pchat.protocol.Violation;
 import org.p2pchat.protocol.WireJson;
 
 /**
@@ -79,12 +81,19 @@ public final class Codec {
 
   /** Encodes a generated message object; throws {@link ProtocolException} if validating and it is invalid. */
   public byte[] encode(Object message) throws ProtocolException {
-    byte[] bytes = WireJson.encode(message, style);
+    String msgtype = WireJson.typeOf(message).wireName();
+    JsonNode tree = WireJson.toTree(message);
     if (validateOutgoing) {
-      ValidationResult result = validator.validate(bytes);
+      // Validate the tree we are about to write, rather than parse the bytes back.
+      ValidationResult result = validator.validate(tree);
       if (!result.isValid()) {
-        throw new ProtocolException(reasonOf(result), WireJson.typeOf(message).wireName(), result.violations());
+        throw new ProtocolException(reasonOf(result), msgtype, result.violations());
       }
+    }
+    byte[] bytes = WireJson.write(tree, style);
+    if (validateOutgoing && bytes.length > validator.maxBytes()) {
+      throw new ProtocolException(RejectReason.TOO_LARGE, msgtype,
+          List.of(Violation.tooLarge(bytes.length, validator.maxBytes())));
     }
     return bytes;
   }

@@ -40,6 +40,13 @@ public final class Listener implements AutoCloseable {
 
     /** A connection that was cut off or failed before it delivered a frame. */
     void onRejected(Rejection rejection);
+
+    /**
+     * Called after each pass over the ready connections, so that a sink can hand the frames of one pass
+     * to another thread together rather than one at a time. Called on the I/O thread: return quickly.
+     */
+    default void onBatchEnd() {
+    }
   }
 
   private final String host;
@@ -123,6 +130,7 @@ public final class Listener implements AutoCloseable {
             read(key);
           }
         }
+        sink.onBatchEnd();
         long now = System.nanoTime();
         if (now - nextSweep >= 0) {
           sweep(now);

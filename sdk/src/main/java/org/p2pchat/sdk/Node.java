@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.MessageValidator;
 import org.p2pchat.protocol.WireJson;
@@ -34,6 +37,8 @@ public final class Node implements AutoCloseable {
   private final Listener listener;
   private final Sender sender;
   private final ThreadPoolExecutor workers;
+  /** Messages handed to the workers and not yet dispatched, bounded by the builder's workQueue. */
+  private final AtomicInteger queued = new AtomicInteger();
 
   private Node(Builder b) {
     this.config = b;
@@ -61,6 +66,12 @@ public final class Node implements AutoCloseable {
         new ArrayBlockingQueue<>(b.workQueue), new NamedThreads(b.name + "-worker"));
   }
 
+  /** Frames handed to one worker task at most, so that a burst still spreads over the workers. */
+  private static final int MAX_BATCH = 16;
+
+  /** A frame read by the listener, on its way to a worker. */
+  private record Frame(byte[] bytes, InetSocketAddress remote, Instant receivedAt) {}
+
   public static Builder builder() {
     return new Builder();
   }
@@ -68,12 +79,49 @@ public final class Node implements AutoCloseable {
   /** Binds the listener and starts serving; returns this. */
   public Node start() throws IOException {
     listener.start(new Listener.FrameSink() {
+      /** Frames of the current pass over the ready connections; touched by the I/O thread only. */
+      private List<Frame> batch = new ArrayList<>();
+
       @Override
       public void onFrame(byte[] frame, InetSocketAddress remote, Instant receivedAt) {
+        batch.add(new Frame(frame, remote, receivedAt));
+        if (batch.size() == MAX_BATCH) {
+          onBatchEnd();
+        }
+      }
+
+      /**
+       * One task a batch rather than one a message: under load a worker then wakes once for many
+       * messages, and waking threads is most of what handing work over costs.
+       */
+      @Override
+      public void onBatchEnd() {
+        if (batch.isEmpty()) {
+          return;
+        }
+        List<Frame> frames = batch;
+        batch = new ArrayList<>();
+        if (queued.addAndGet(frames.size()) > config.workQueue) {
+          queued.addAndGet(-frames.size());
+          overloaded(frames);
+          return;
+        }
         try {
-          workers.execute(() -> dispatcher.dispatch(frame, remote, receivedAt));
+          workers.execute(() -> {
+            for (Frame f : frames) {
+              queued.decrementAndGet();
+              dispatcher.dispatch(f.bytes(), f.remote(), f.receivedAt());
+            }
+          });
         } catch (RejectedExecutionException e) {
-          dispatcher.reject(new Rejection(RejectReason.OVERLOADED, remote, null,
+          queued.addAndGet(-frames.size());
+          overloaded(frames);
+        }
+      }
+
+      private void overloaded(List<Frame> frames) {
+        for (Frame f : frames) {
+          dispatcher.reject(new Rejection(RejectReason.OVERLOADED, f.remote(), null,
               "work queue full (" + config.workQueue + " messages waiting); message dropped", null));
         }
       }
