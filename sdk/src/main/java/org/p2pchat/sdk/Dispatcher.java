@@ -22,6 +22,9 @@ public final class Dispatcher {
 
   private final Map<MessageType, MessageHandler<Object>> handlers = new EnumMap<>(MessageType.class);
   private volatile ErrorListener errorListener = rejection -> { };
+  /** A flood of bad input must not become a flood of log lines. */
+  private static final int LOG_LINES_PER_SECOND = 50;
+  private final LogBudget logBudget = new LogBudget(LOG_LINES_PER_SECOND, System::nanoTime);
   private Codec codec = Codec.standard();
   private Counters counters = new Counters();
 
@@ -93,17 +96,27 @@ public final class Dispatcher {
   /** Counts, logs and reports one rejection. Never throws. */
   public void reject(Rejection rejection) {
     counters.rejected(rejection.reason());
+    long heldBack = logBudget.take();
+    if (heldBack >= 0) {
+      if (heldBack > 0) {
+        log.warn("{} rejections were not logged (over {} a second; all are counted)", heldBack, LOG_LINES_PER_SECOND);
+      }
+      logLine(rejection);
+    }
+    try {
+      errorListener.onRejected(rejection);
+    } catch (RuntimeException e) {
+      log.warn("error listener threw while reporting {}", rejection, e);
+    }
+  }
+
+  private static void logLine(Rejection rejection) {
     if (rejection.reason() == RejectReason.HANDLER_ERROR) {
       log.warn("{}", rejection, rejection.cause());
     } else if (rejection.reason() == RejectReason.UNHANDLED) {
       log.info("{}", rejection);
     } else {
       log.warn("{}", rejection);
-    }
-    try {
-      errorListener.onRejected(rejection);
-    } catch (RuntimeException e) {
-      log.warn("error listener threw while reporting {}", rejection, e);
     }
   }
 }
