@@ -60,6 +60,17 @@ class SenderTest {
   }
 
   @Test
+  void unknownHostIsATypedError() throws Exception {
+    // .invalid is reserved (RFC 2606): it never resolves.
+    try (Sender sender = Sender.builder().build()) {
+      SendException e = assertThrows(SendException.class, () ->
+          sender.send(new HostPort("no-such-peer.invalid", 4000), new ChatMessage().withPeername("a").withMessage("b")));
+      assertEquals(SendException.Reason.UNKNOWN_HOST, e.reason(), e.getMessage());
+      assertTrue(e.getMessage().contains("no-such-peer.invalid"), e.getMessage());
+    }
+  }
+
+  @Test
   void invalidOutgoingMessageIsNotSent() throws Exception {
     try (Recorder r = Recorder.start(); Sender sender = Sender.builder().build()) {
       SendException e = assertThrows(SendException.class, () ->
