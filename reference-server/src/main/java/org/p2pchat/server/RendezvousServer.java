@@ -157,6 +157,7 @@ public final class RendezvousServer implements AutoCloseable {
     }
     stopped = true;
     boolean clean = node.stop(timeout);
+    log.info("traffic: {}", node.counters());
     int peers = table.size();
     table.close();
     if (temporaryState) {
