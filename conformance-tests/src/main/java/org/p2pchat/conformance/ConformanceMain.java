@@ -33,9 +33,6 @@ public final class ConformanceMain implements Callable<Integer> {
     // The console report is what users read; the SDK's own logs stay quiet unless asked for.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-    // The schema validator warns once per start about the schemas' own annotation keywords; not the user's concern.
-    System.setProperty("org.slf4j.simpleLogger.log.com.networknt.schema",
-        System.getProperty("org.slf4j.simpleLogger.log.com.networknt.schema", "error"));
     System.setProperty("org.slf4j.simpleLogger.showDateTime",
         System.getProperty("org.slf4j.simpleLogger.showDateTime", "true"));
     PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),

@@ -57,8 +57,6 @@ public final class PeerMain implements Callable<Integer> {
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-    // The schema validator warns on every start about the schemas' own annotation keywords.
-    setIfAbsent("org.slf4j.simpleLogger.log.com.networknt", "error");
   }
 
   private static void setIfAbsent(String key, String value) {

@@ -37,8 +37,6 @@ public final class ServerMain implements Callable<Integer> {
     setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
     setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
     setDefault("org.slf4j.simpleLogger.showThreadName", "false");
-    // The schema validator warns at start-up about the schemas' own annotation keywords; not news to an operator.
-    setDefault("org.slf4j.simpleLogger.log.com.networknt", "error");
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     System.exit(run(out, err, args));

@@ -37,7 +37,7 @@ class ConcurrencyTest {
             }
           }, pool));
         }
-        CompletableFuture.allOf(done.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
       } finally {
         pool.shutdownNow();
       }
