@@ -1,0 +1,18 @@
+package org.p2pchat.server.registry.internal;
+
+import java.util.Objects;
+import org.p2pchat.protocol.HostPort;
+
+/** What both stores refuse alike, so they behave the same on input PostgreSQL cannot hold. */
+final class Inputs {
+  private Inputs() {}
+
+  static void check(String name, HostPort address) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(address, "address");
+    // PostgreSQL text cannot hold U+0000; refusing it in both stores keeps them interchangeable.
+    if (name.isEmpty() || name.indexOf('\0') >= 0 || address.host().indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("a registered name or host is empty or holds U+0000");
+    }
+  }
+}
