@@ -38,3 +38,14 @@ $$;
 
 CREATE TRIGGER registration_counted AFTER INSERT OR DELETE ON registration
   FOR EACH ROW EXECUTE FUNCTION registration_count_trigger();
+
+-- TRUNCATE fires no row trigger: reset the count with it.
+CREATE FUNCTION registration_count_reset() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE registration_count SET n = 0;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER registration_truncated AFTER TRUNCATE ON registration
+  FOR EACH STATEMENT EXECUTE FUNCTION registration_count_reset();

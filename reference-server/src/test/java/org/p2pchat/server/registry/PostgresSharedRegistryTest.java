@@ -216,4 +216,20 @@ class PostgresSharedRegistryTest {
       assertEquals(List.of("1x1"), rows);
     }
   }
+
+  @Test
+  void theCountAndSoTheCapFollowAnOperatorsDeleteAndTruncate() throws Exception {
+    RegistryStore store = server(2);
+    store.register("a", at(4000), null, null);
+    store.register("b", at(4001), null, null);
+    assertEquals(new RegisterOutcome.Full(2), store.register("c", at(4002), null, null));
+    pg.sqlIn(database, "DELETE FROM registration WHERE name = 'a'");
+    assertEquals(1, store.size());
+    assertTrue(store.register("c", at(4002), null, null).registered());
+    pg.sqlIn(database, "TRUNCATE registration");
+    assertEquals(0, store.size());
+    assertTrue(store.register("d", at(4003), null, null).registered());
+    assertTrue(store.register("e", at(4004), null, null).registered());
+    assertEquals(new RegisterOutcome.Full(2), store.register("f", at(4005), null, null));
+  }
 }
