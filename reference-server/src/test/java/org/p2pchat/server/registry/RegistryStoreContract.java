@@ -191,6 +191,33 @@ abstract class RegistryStoreContract {
   }
 
   @Test
+  void aRenewalRacingAnExpiryEitherWinsOrReportsTheNameGone() throws Exception {
+    RegistryStore store = store();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 50; round++) {
+        String name = "lease" + round;
+        store.register(name, at(4000), null, T0.plusSeconds(10));
+        CyclicBarrier start = new CyclicBarrier(2);
+        Future<Boolean> renewed = pool.submit(() -> {
+          start.await(10, TimeUnit.SECONDS);
+          return store.renew(name, T0.plusSeconds(1000));
+        });
+        Future<List<Registration>> expired = pool.submit(() -> {
+          start.await(10, TimeUnit.SECONDS);
+          return store.expire(T0.plusSeconds(10));
+        });
+        boolean wasRenewed = renewed.get(30, TimeUnit.SECONDS);
+        boolean wasExpired = names(expired.get(30, TimeUnit.SECONDS)).contains(name);
+        assertTrue(wasRenewed ^ wasExpired, name + ": renewed " + wasRenewed + ", expired " + wasExpired);
+        assertEquals(wasRenewed, store.lookup(name).isPresent(), name);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void keepsTheKeyARegistrationCameWith() throws Exception {
     RegistryStore store = store();
     byte[] key = new byte[32];

@@ -204,13 +204,16 @@ public final class JournalRegistryStore implements RegistryStore {
   public boolean renew(String name, Instant leaseExpiry) {
     Objects.requireNonNull(leaseExpiry, "leaseExpiry");
     checkOpen();
-    synchronized (indexLock) {
-      Registration current = byName.get(name);
-      if (current == null) {
-        return false;
+    // Under the name's stripe, so a renewal never lands between an expiry's check and its removal.
+    synchronized (stripe(name)) {
+      synchronized (indexLock) {
+        Registration current = byName.get(name);
+        if (current == null) {
+          return false;
+        }
+        index(current.withLeaseExpiry(leaseExpiry));
+        return true;
       }
-      index(current.withLeaseExpiry(leaseExpiry));
-      return true;
     }
   }
 
