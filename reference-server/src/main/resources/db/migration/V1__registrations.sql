@@ -8,7 +8,7 @@ CREATE TABLE registration (
   -- The database, not the servers, makes a name unique across every server sharing it.
   name         TEXT PRIMARY KEY,
   host         TEXT NOT NULL,
-  port         INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),
+  port         INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
   -- The key the name is bound to (identity); NULL for a 2018 peer.
   public_key   BYTEA,
   -- When the lease runs out unless renewed; NULL for no lease (the 2018 rule).

@@ -316,6 +316,9 @@ abstract class RegistryStoreContract {
     assertThrows(IllegalArgumentException.class, () -> plain(store, "nul\0name", 4000));
     assertThrows(IllegalArgumentException.class, () -> plain(store, "", 4000));
     assertThrows(NullPointerException.class, () -> store.register("x", null, null, null));
+    assertThrows(IllegalArgumentException.class, () -> plain(store, "port0", 0));
+    assertThrows(IllegalArgumentException.class, () -> plain(store, "port65536", 65536));
+    assertThrows(IllegalArgumentException.class, () -> store.register("nohost", new HostPort("", 4000), null, null));
     assertEquals(0, store.size());
     assertTrue(plain(store, "next", 4000).registered(), "the next valid registration is served");
   }

@@ -10,9 +10,14 @@ final class Inputs {
   static void check(String name, HostPort address) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(address, "address");
-    // PostgreSQL text cannot hold U+0000; refusing it in both stores keeps them interchangeable.
-    if (name.isEmpty() || name.indexOf('\0') >= 0 || address.host().indexOf('\0') >= 0) {
+    // PostgreSQL text cannot hold U+0000, and the state file refuses to load an empty name or host or a
+    // port outside 1-65535 (as the schema does): refusing them here keeps both stores alike and loadable.
+    if (name.isEmpty() || name.indexOf('\0') >= 0 || address.host().isEmpty()
+        || address.host().indexOf('\0') >= 0) {
       throw new IllegalArgumentException("a registered name or host is empty or holds U+0000");
+    }
+    if (address.port() < 1 || address.port() > 65535) {
+      throw new IllegalArgumentException("port " + address.port() + " is not 1-65535");
     }
   }
 }
