@@ -32,7 +32,7 @@ public final class GeneratedCase implements Case {
   }
 
   private static CaseInfo info(String id, String description) {
-    return new CaseInfo(id, description, Rules.MODEL, EnumSet.allOf(Role.class));
+    return new CaseInfo(id, description, Rules.MODEL.anchor(), Rules.MODEL.text(), EnumSet.allOf(Role.class));
   }
 
   @Override

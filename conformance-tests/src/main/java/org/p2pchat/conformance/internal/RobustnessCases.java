@@ -36,7 +36,7 @@ final class RobustnessCases {
         Case.of(info("robustness.non-utf8", "A message with bytes that are not UTF-8 in a name is not acted on; the "
             + "next valid message is served", Rules.UTF8), RobustnessCases::nonUtf8),
         Case.of(info("robustness.oversize.1mib", "A message of 1 MiB + 1 KiB may be refused by a size cap but must not "
-            + "stop the target; the next valid message is served", Rules.READ_TO_END), RobustnessCases::oversize),
+            + "stop the target; the next valid message is served", Rules.SIZE_CAP), RobustnessCases::oversize),
         Case.of(info("robustness.over-1024-bytes", "A valid 4 KiB message (an unknown extra field carries the padding) "
             + "is read to its end and answered, unlike the 2018 single recv(1024)", Rules.NEW_FIELDS),
             RobustnessCases::overKilobyte),
@@ -61,8 +61,8 @@ final class RobustnessCases {
             + "another connection is answered in time", Rules.BLOCKING), RobustnessCases::idleFlood));
   }
 
-  private static CaseInfo info(String id, String description, String rule) {
-    return new CaseInfo(id, description, rule, EnumSet.allOf(Role.class));
+  private static CaseInfo info(String id, String description, Rules.Rule rule) {
+    return new CaseInfo(id, description, rule.anchor(), rule.text(), EnumSet.allOf(Role.class));
   }
 
   /** A valid message of the target's role that needs an answer, to {@code at}. */
