@@ -87,4 +87,38 @@ public final class CaseRun {
       throw CaseFailure.fail("the target still answers after " + after, probe.problem());
     }
   }
+
+  /**
+   * Sends bad input {@code number} of {@code count}, then checks that the target still answers a fresh valid
+   * message, so that a target that dies is caught at the input that killed it.
+   *
+   * @throws TargetStopped if the target no longer accepts connections or no longer answers
+   * @throws CaseFailure if something answered the bad input
+   */
+  public void sendInputAndProbe(int number, int count, String what, byte[] bytes) throws TargetStopped,
+      CaseFailure, IOException, InterruptedException {
+    String input = "input " + number + " of " + count + " (" + what + ")";
+    String expected = "the target goes on answering after each bad input";
+    try {
+      harness.send(bytes);
+    } catch (TargetDownException e) {
+      throw new TargetStopped("input " + (number - 1), expected, "the target stopped: it refused the connection "
+          + "for " + input + ", so it stopped after input " + (number - 1) + ": " + e.getMessage());
+    }
+    harness.log().note("after " + input + ": does the target still answer?");
+    Probe probe;
+    try {
+      probe = Probe.run(harness, names);
+    } catch (TargetDownException e) {
+      throw new TargetStopped("input " + number, expected, "the target stopped answering after " + input
+          + ": it refuses connections (" + e.getMessage() + ")");
+    }
+    if (!probe.answered()) {
+      throw new TargetStopped("input " + number, expected, "the target stopped answering after " + input + ": "
+          + probe.problem());
+    }
+    if (!probe.strays().isEmpty()) {
+      throw CaseFailure.fail("no reply to " + input, "got " + probe.strays().get(0).describe());
+    }
+  }
 }

@@ -83,10 +83,12 @@ final class RobustnessCases {
         "{\"msgtype\": \"" + type + "\" \"msgdata\": {}}",
         "{]",
         "{\"msgtype\": \"" + type + "\", \"msgdata\": {\"peername\": \"x\",, }}"};
-    for (String payload : payloads) {
-      run.sendBytes(payload.getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < payloads.length; i++) {
+      run.sendInputAndProbe(i + 1, payloads.length, WireLog.printable(payloads[i].getBytes(StandardCharsets.UTF_8)),
+          payloads[i].getBytes(StandardCharsets.UTF_8));
     }
-    return survive(run, "malformed JSON", null);
+    return "no reply to any of " + payloads.length + " malformed inputs; a fresh valid message was answered after "
+        + "each";
   }
 
   private static String truncated(CaseRun run) throws Exception {
@@ -186,11 +188,9 @@ final class RobustnessCases {
 
   private static String emptyConnections(CaseRun run) throws Exception {
     for (int i = 0; i < 3; i++) {
-      RawConnection connection = run.harness().open();
-      run.harness().log().note("connection from :" + connection.localPort() + " closed without sending");
-      connection.close();
+      run.sendInputAndProbe(i + 1, 3, "a connection closed without a byte", new byte[0]);
     }
-    return survive(run, "connections that sent nothing", null);
+    return "no reply to 3 connections that sent nothing; a fresh valid message was answered after each";
   }
 
   private static String stalledHalf(CaseRun run) throws Exception {
