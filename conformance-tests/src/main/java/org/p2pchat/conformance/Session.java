@@ -108,7 +108,7 @@ public final class Session implements AutoCloseable {
   String notApplicableReason() {
     return notAutoAccepting == null || notAutoAccepting.isEmpty() ? null
         : "the target does not accept chat requests by itself (" + notAutoAccepting + "); every peer case needs a "
-            + "chat it accepts (docs/protocol.md#rule-auto-accept): run the peer so that it accepts by itself";
+            + "chat it accepts (docs/protocol.md#rule-auto-accept): run the peer so that it accepts by itself (the reference peer: --auto-accept)";
   }
 
   /**
