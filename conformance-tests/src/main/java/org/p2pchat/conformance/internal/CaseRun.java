@@ -12,6 +12,9 @@ public final class CaseRun {
   private final Harness harness;
   private final Names names;
   private final Services services;
+  private static final java.util.concurrent.atomic.AtomicInteger INPUT_PROBE_SCOPES =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private Names inputProbes;
 
   public CaseRun(Harness harness, Names names, Services services) {
     this.harness = harness;
@@ -89,6 +92,17 @@ public final class CaseRun {
   }
 
   /**
+   * Names for the probes after each input, apart from the case's own names so that probing changes no name
+   * the rest of the run uses (a probe tidies its name away again).
+   */
+  private Names inputProbeNames() {
+    if (inputProbes == null) {
+      inputProbes = new Names(names.prefix() + "in" + INPUT_PROBE_SCOPES.incrementAndGet() + "-");
+    }
+    return inputProbes;
+  }
+
+  /**
    * Sends bad input {@code number} of {@code count}, then checks that the target still answers a fresh valid
    * message, so that a target that dies is caught at the input that killed it.
    *
@@ -108,10 +122,14 @@ public final class CaseRun {
     harness.log().note("after " + input + ": does the target still answer?");
     Probe probe;
     try {
-      probe = Probe.run(harness, names);
+      probe = Probe.run(harness, inputProbeNames());
     } catch (TargetDownException e) {
       throw new TargetStopped("input " + number, expected, "the target stopped answering after " + input
           + ": it refuses connections (" + e.getMessage() + ")");
+    }
+    if (!probe.answered() && !probe.heardNothing()) {
+      // It answered, at the wrong address or with the wrong type: alive, and wrong.
+      throw CaseFailure.fail("a fresh valid message is answered as the rules say after " + input, probe.problem());
     }
     if (!probe.answered()) {
       throw new TargetStopped("input " + number, expected, "the target stopped answering after " + input + ": "

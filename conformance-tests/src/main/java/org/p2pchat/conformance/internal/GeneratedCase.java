@@ -9,7 +9,8 @@ import org.p2pchat.conformance.Verdict;
 /**
  * {@code generated.sequence.N}: sequence N of the run's seed, run beside the reference model. On a
  * mismatch the sequence is shrunk against the target, run once more to record a clean wire log, printed
- * step by step and written as a replay file.
+ * step by step and written as a replay file. If the target stops answering, nothing is shrunk or re-run:
+ * the verdict names the step after which it stopped and keeps the wire log of the run that stopped it.
  */
 public final class GeneratedCase implements Case {
   /** The id pattern, for the catalogue. */

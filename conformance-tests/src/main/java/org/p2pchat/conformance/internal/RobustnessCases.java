@@ -87,8 +87,7 @@ final class RobustnessCases {
       run.sendInputAndProbe(i + 1, payloads.length, WireLog.printable(payloads[i].getBytes(StandardCharsets.UTF_8)),
           payloads[i].getBytes(StandardCharsets.UTF_8));
     }
-    return "no reply to any of " + payloads.length + " malformed inputs; a fresh valid message was answered after "
-        + "each";
+    return survive(run, "malformed JSON", null);
   }
 
   private static String truncated(CaseRun run) throws Exception {
@@ -190,7 +189,7 @@ final class RobustnessCases {
     for (int i = 0; i < 3; i++) {
       run.sendInputAndProbe(i + 1, 3, "a connection closed without a byte", new byte[0]);
     }
-    return "no reply to 3 connections that sent nothing; a fresh valid message was answered after each";
+    return survive(run, "connections that sent nothing", null);
   }
 
   private static String stalledHalf(CaseRun run) throws Exception {

@@ -145,7 +145,8 @@ public final class SequenceRunner {
       h.log().note("no reply: does the target still answer a fresh message?");
       try {
         Probe probe = Probe.run(h, scope);
-        return probe.answered() ? null : probe.problem();
+        // An answer anywhere, even a wrong one, means the target is alive.
+        return probe.heardNothing() ? probe.problem() : null;
       } catch (TargetDownException e) {
         return "it refused connections (" + e.getMessage() + ")";
       } catch (IOException e) {
