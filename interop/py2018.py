@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A stand-in for the 2018 Python program, written from shared/protocol-notes.md (its code is not here).
+"""A stand-in for the 2018 Python program, written from the 2018 behaviour recorded in docs/protocol.md (its code is not here).
 
 It speaks exactly as the notes say the 2018 program does: one json.dumps'd object per connection,
 sent with sendall and closed; received with ONE recv(1024) and json.loads; replies to the advertised

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Interop check against a 2018-style Python program (interop/py2018.py, written from
-# shared/protocol-notes.md): 2018 peers against our server; our peer against a 2018 server and a
+# the 2018 behaviour in docs/protocol.md): 2018 peers against our server; our peer against a 2018 server and a
 # 2018 peer. Needs python3. Not part of `mvn -B verify` (CI machines need not have Python); run by hand:
 #   interop/run.sh
 # Prints one line per check and "N passed, N failed"; exit 0 only if every check passed.

@@ -84,7 +84,7 @@ public final class CaseResult {
   public String describe() {
     StringBuilder sb = new StringBuilder();
     sb.append(verdict.label()).append(' ').append(id()).append('\n')
-        .append("  rule:     ").append(info.rule()).append('\n')
+        .append("  rule:     ").append(info.ruleLink()).append(": ").append(info.rule()).append('\n')
         .append("  expected: ").append(expected).append('\n')
         .append("  actual:   ").append(actual).append('\n');
     if (!details.isEmpty()) {

@@ -20,8 +20,10 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
         "Runs the p2pchat conformance suite against an implementation at TARGET and prints a verdict per case: "
-            + "PASS, NON-STRICT (legal but not recommended; does not fail the run), FAIL, or UNAVAILABLE (the "
-            + "target stopped answering; the remaining cases are reported at once).",
+            + "PASS, NON-STRICT (legal but not recommended; does not fail the run), FAIL (with its rule, "
+            + "docs/protocol.md#rule-..., and, if the target stopped answering, the step or input after which it "
+            + "stopped), or UNAVAILABLE (the target could not be reached). After the target stops answering, the "
+            + "remaining cases are reported once, as NOT RUN.",
         "",
         "--role server: the suite plays any number of peers, each listening on its own port, and checks the "
             + "rendezvous server's rules (register, duplicate names, LISTPEER, EXIT_NETWORK, reply addresses, "
@@ -39,7 +41,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
         "0:every case passed or was NON-STRICT (listed known failures allowed)",
         "1:a case failed or was unavailable, or a listed known failure passed (stale)",
-        "2:usage error, unreadable file, or the target could not be reached at all"})
+        "2:usage error, unreadable file, the target could not be reached at all, or (--role peer) it does not "
+            + "accept chat requests by itself, so the peer cases are not applicable (N/A)"})
 final class ConformanceCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;

@@ -22,6 +22,9 @@ public final class ConsoleReporter {
   }
 
   public void caseDone(CaseResult r) {
+    if (r.verdict().isSkipped()) {
+      return; // collapsed into one line by summary()
+    }
     String mark = "";
     if (r.verdict().isFailure() && known.contains(r.id())) {
       mark = "  (known failure)";
@@ -30,6 +33,7 @@ public final class ConsoleReporter {
     }
     out.printf("%-11s %s  (%d ms)%s%n", r.verdict().label(), r.id(), r.duration().toMillis(), mark);
     if (r.verdict() != Verdict.PASS) {
+      out.println("            rule:     " + r.info().ruleLink() + " (" + r.info().rule() + ")");
       out.println("            expected: " + r.expected());
       out.println("            actual:   " + r.actual());
       if (!r.details().isEmpty() && r.verdict() == Verdict.FAIL) {
@@ -44,6 +48,7 @@ public final class ConsoleReporter {
   }
 
   public void summary(SuiteReport report) {
+    report.collapsed().forEach(line -> out.printf("%-11s %s%n", "", line));
     out.println(report.summary() + " (" + report.duration().toMillis() / 1000.0 + " s)");
     long knownHit = report.results().stream().filter(report::isKnownFailure).count();
     if (knownHit > 0) {

@@ -1,69 +1,58 @@
 package org.p2pchat.conformance;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Writes a run as one JSON document: the run (target, role, seed, summary, exit code) and, per case, id,
- * description, rule, verdict, expected, actual, details, duration, replay file and the timestamped wire log.
+ * description, rule (anchor, link, text), verdict, expected, actual, details, duration, replay file and the
+ * timestamped wire log. The records below are the document's shape; Jackson writes them.
  */
 public final class JsonReport {
+  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
   private JsonReport() {}
 
+  /** The whole document. */
+  record Run(String tool, String target, String role, long seed, String startedAt, long durationMs, int exitCode,
+      Summary summary, List<Case> cases) {}
+
+  record Summary(int cases, long passed, long failed, long nonStrict, long unavailable, long notRun,
+      long notApplicable, long knownFailures, int stale, String text, List<String> collapsed) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Case(String id, String description, String rule, String ruleAnchor, String ruleLink, String verdict,
+      boolean knownFailure, boolean stale, String expected, String actual, String details, String startedAt,
+      long durationMs, String replayFile, List<Wire> wire) {}
+
+  record Wire(String at, long offsetMs, String direction, String endpoint, int length, String text) {}
+
   public static ObjectNode toJson(SuiteReport report) {
-    ObjectMapper mapper = new ObjectMapper();
-    ObjectNode root = mapper.createObjectNode()
-        .put("tool", "p2pchat-conformance")
-        .put("target", report.target().toString())
-        .put("role", report.role().label())
-        .put("seed", report.seed())
-        .put("startedAt", report.startedAt().toString())
-        .put("durationMs", report.duration().toMillis())
-        .put("exitCode", report.exitCode());
-    root.putObject("summary")
-        .put("cases", report.results().size())
-        .put("passed", report.count(Verdict.PASS))
-        .put("failed", report.count(Verdict.FAIL))
-        .put("nonStrict", report.count(Verdict.NON_STRICT))
-        .put("unavailable", report.count(Verdict.UNAVAILABLE))
-        .put("knownFailures", report.results().stream().filter(report::isKnownFailure).count())
-        .put("stale", report.stale().size())
-        .put("text", report.summary());
-    ArrayNode cases = root.putArray("cases");
-    for (CaseResult r : report.results()) {
-      ObjectNode c = cases.addObject()
-          .put("id", r.id())
-          .put("description", r.info().description())
-          .put("rule", r.info().rule())
-          .put("verdict", r.verdict().label())
-          .put("knownFailure", report.isKnownFailure(r))
-          .put("stale", report.isStale(r))
-          .put("expected", r.expected())
-          .put("actual", r.actual())
-          .put("details", r.details())
-          .put("startedAt", r.startedAt().toString())
-          .put("durationMs", r.duration().toMillis());
-      r.replayFile().ifPresent(f -> c.put("replayFile", f.toString()));
-      ArrayNode wire = c.putArray("wire");
-      for (WireEvent e : r.wire()) {
-        wire.addObject()
-            .put("at", e.at().toString())
-            .put("offsetMs", Duration.between(r.startedAt(), e.at()).toMillis())
-            .put("direction", e.direction().name())
-            .put("endpoint", e.endpoint())
-            .put("length", e.length())
-            .put("text", e.text());
-      }
-    }
-    return root;
+    return MAPPER.valueToTree(document(report));
+  }
+
+  static Run document(SuiteReport report) {
+    Summary summary = new Summary(report.results().size(), report.count(Verdict.PASS), report.count(Verdict.FAIL),
+        report.count(Verdict.NON_STRICT), report.count(Verdict.UNAVAILABLE), report.count(Verdict.NOT_RUN),
+        report.count(Verdict.NOT_APPLICABLE), report.results().stream().filter(report::isKnownFailure).count(),
+        report.stale().size(), report.summary(), report.collapsed());
+    List<Case> cases = report.results().stream().map(r -> new Case(r.id(), r.info().description(), r.info().rule(),
+        r.info().ruleAnchor(), r.info().ruleLink(), r.verdict().label(), report.isKnownFailure(r), report.isStale(r),
+        r.expected(), r.actual(), r.details(), r.startedAt().toString(), r.duration().toMillis(),
+        r.replayFile().map(Path::toString).orElse(null),
+        r.wire().stream().map(e -> new Wire(e.at().toString(), Duration.between(r.startedAt(), e.at()).toMillis(),
+            e.direction().name(), e.endpoint(), e.length(), e.text())).toList())).toList();
+    return new Run("p2pchat-conformance", report.target().toString(), report.role().label(), report.seed(),
+        report.startedAt().toString(), report.duration().toMillis(), report.exitCode(), summary, cases);
   }
 
   public static void write(SuiteReport report, Path file) throws IOException {
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toJson(report));
+    MAPPER.writeValue(file.toFile(), document(report));
   }
 }

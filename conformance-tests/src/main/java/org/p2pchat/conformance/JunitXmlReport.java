@@ -11,7 +11,8 @@ import javax.xml.stream.XMLStreamWriter;
 
 /**
  * Writes a run as JUnit XML, the format every CI reads: one {@code testcase} per case. FAIL and stale known
- * failures are {@code failure}s, UNAVAILABLE is an {@code error}, a known failure is {@code skipped}, and
+ * failures are {@code failure}s, UNAVAILABLE is an {@code error}, a known failure, NOT RUN and N/A are
+ * {@code skipped} (with the reason), and
  * NON-STRICT passes with a note in {@code system-out}.
  */
 public final class JunitXmlReport {
@@ -32,7 +33,8 @@ public final class JunitXmlReport {
           .filter(r -> r.verdict() == Verdict.UNAVAILABLE && !report.isKnownFailure(r)).count();
       xml.writeAttribute("failures", String.valueOf(failures));
       xml.writeAttribute("errors", String.valueOf(errors));
-      xml.writeAttribute("skipped", String.valueOf(known));
+      long skipped = known + report.results().stream().filter(r -> r.verdict().isSkipped()).count();
+      xml.writeAttribute("skipped", String.valueOf(skipped));
       xml.writeAttribute("time", seconds(report.duration().toMillis()));
       xml.writeAttribute("timestamp", report.startedAt().toString());
       xml.writeCharacters("\n  ");
@@ -61,7 +63,12 @@ public final class JunitXmlReport {
     xml.writeAttribute("name", r.id());
     xml.writeAttribute("time", seconds(r.duration().toMillis()));
     String body = clean(r.describe());
-    if (report.isKnownFailure(r)) {
+    if (r.verdict().isSkipped()) {
+      xml.writeStartElement("skipped");
+      xml.writeAttribute("message", clean((r.verdict() == Verdict.NOT_RUN ? "not run: " : "not applicable: ")
+          + r.actual()));
+      xml.writeEndElement();
+    } else if (report.isKnownFailure(r)) {
       xml.writeStartElement("skipped");
       xml.writeAttribute("message", clean("known failure (" + r.verdict().label() + "): " + r.actual()));
       xml.writeEndElement();

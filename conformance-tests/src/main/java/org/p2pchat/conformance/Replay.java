@@ -56,7 +56,9 @@ public final class Replay {
       SequenceRunner.Result result = new SequenceRunner(settings, services)
           .run(loaded.sequence(), Names.random(), wire);
       Status status = result.status() == SequenceRunner.Status.PASSED ? Status.PASSED
-          : result.status() == SequenceRunner.Status.FAILED ? Status.FAILED : Status.UNAVAILABLE;
+          // A target that stopped answering part-way reproduced the failure: the actual text names the step.
+          : result.status() == SequenceRunner.Status.FAILED || result.status() == SequenceRunner.Status.STOPPED
+              ? Status.FAILED : Status.UNAVAILABLE;
       return new Result(status, loaded.caseId(), loaded.sequence().role(), result.transcript(), result.expected(),
           result.actual(), wire.events());
     } finally {

@@ -43,6 +43,10 @@ public final class Session implements AutoCloseable {
   private final ExecutorService runner;
   private final Services services;
   private String stoppedAnswering;
+  /** Where the target stopped ({@code robustness.malformed-json input 3}), for the collapsed line. */
+  private String stoppedAt;
+  /** Peer mode: null until checked; then why the target does not auto-accept, or "" if it does. */
+  private String notAutoAccepting;
   private boolean everAnswered;
   private boolean everReached;
   private int casesRun;
@@ -63,14 +67,28 @@ public final class Session implements AutoCloseable {
     WireLog wire = new WireLog();
     casesRun++;
     if (stoppedAnswering != null) {
-      return result(info, new Outcome(Verdict.UNAVAILABLE, "the target answers", "not run: the target stopped "
-          + "answering " + stoppedAnswering, "", null), start, wire);
+      return result(info, new Outcome(Verdict.NOT_RUN, "the target answers", notRunReason(), "", null), start,
+          wire);
+    }
+    if (settings.role() == Role.PEER && notAutoAccepting == null) {
+      notAutoAccepting = checkAutoAccept(new WireLog());
+    }
+    if (notAutoAccepting != null && !notAutoAccepting.isEmpty()) {
+      return result(info, new Outcome(Verdict.NOT_APPLICABLE, "a peer that accepts chat requests by itself "
+          + "(docs/protocol.md#rule-auto-accept)", notApplicableReason(), "", null), start, new WireLog());
     }
     Outcome outcome = execute(kase, wire);
+    if (outcome.stoppedAt() != null) {
+      stoppedAnswering = "during " + info.id() + ": " + outcome.actual();
+      stoppedAt = info.id() + " " + outcome.stoppedAt();
+      everReached = everReached || wire.hasSent();
+      return result(info, outcome, start, wire);
+    }
     if (outcome.verdict() == Verdict.PASS || outcome.verdict() == Verdict.NON_STRICT) {
       everAnswered = true;
     } else if (outcome.verdict() == Verdict.UNAVAILABLE) {
       stoppedAnswering = "during " + info.id() + ": " + outcome.actual();
+      stoppedAt = info.id();
     } else if (everAnswered) {
       // A target that never answered has nothing to stop doing; a refused connection still shows up at once.
       checkStillAnswering(info.id(), wire);
@@ -79,6 +97,43 @@ public final class Session implements AutoCloseable {
       everReached = true;
     }
     return result(info, outcome, start, wire);
+  }
+
+  /** Why a case after the target stopped is not run: {@code the target stopped answering at CASE input 3}. */
+  String notRunReason() {
+    return "the target stopped answering at " + stoppedAt;
+  }
+
+  /** Why a peer case is not applicable, or null if every case applies. */
+  String notApplicableReason() {
+    return notAutoAccepting == null || notAutoAccepting.isEmpty() ? null
+        : "the target does not accept chat requests by itself (" + notAutoAccepting + "); every peer case needs a "
+            + "chat it accepts (docs/protocol.md#rule-auto-accept): run the peer so that it accepts by itself (the reference peer: --auto-accept)";
+  }
+
+  /**
+   * Peer mode, once per run: does the target accept a CHAT_REQUEST by itself? "" if it does (or if it cannot
+   * be reached at all, which the first case reports), else what happened instead.
+   */
+  private String checkAutoAccept(WireLog wire) {
+    wire.note("before the first case: does the peer accept a chat request by itself?");
+    try (Harness harness = new Harness(settings, wire, services.validator(), guards)) {
+      // Names of its own, so that the check changes no name the cases use.
+      Probe probe = Probe.run(harness, new Names(names.prefix() + "aa-"));
+      boolean refused = probe.strays().stream().anyMatch(a -> a.type() == org.p2pchat.protocol.MessageType.CHAT_REFUSE);
+      if (probe.answered() || (!probe.heardNothing() && !refused && probe.strays().stream()
+          .anyMatch(a -> a.type() == org.p2pchat.protocol.MessageType.CHAT_ACCEPT))) {
+        return ""; // it accepts by itself (perhaps wrongly, which the cases judge)
+      }
+      everReached = true;
+      wire.note("it does not: " + probe.problem());
+      return refused ? "it answered CHAT_REFUSE" : probe.problem();
+    } catch (TargetDownException | IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   /** True if the target refused every connection of every case run so far. */
@@ -95,7 +150,8 @@ public final class Session implements AutoCloseable {
           return new Outcome(Verdict.UNAVAILABLE, "the target accepts connections", e.getMessage(), "", null);
         }
         return new Outcome(Verdict.FAIL, "the target keeps accepting connections",
-            "it stopped: " + e.getMessage(), "", null);
+            "the target stopped accepting connections after the last message sent (see the wire log): "
+                + e.getMessage(), "", null, "its last message sent");
       }
     });
     Duration deadline = settings.caseDeadline();
@@ -125,13 +181,15 @@ public final class Session implements AutoCloseable {
         wire.note("it does");
       } else if (everAnswered) {
         stoppedAnswering = "after " + caseId + ": " + probe.problem();
-        wire.note("it does not: the remaining cases are UNAVAILABLE");
+        stoppedAt = caseId;
+        wire.note("it does not: the remaining cases are not run");
       } else {
         wire.note("it does not, and never has in this run; the run goes on");
       }
     } catch (TargetDownException e) {
       stoppedAnswering = "after " + caseId + ": " + e.getMessage();
-      wire.note("it refuses connections: the remaining cases are UNAVAILABLE");
+      stoppedAt = caseId;
+      wire.note("it refuses connections: the remaining cases are not run");
     } catch (IOException e) {
       wire.note("the check itself failed: " + e);
     } catch (InterruptedException e) {

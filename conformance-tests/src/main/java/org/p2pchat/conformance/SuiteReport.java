@@ -11,7 +11,7 @@ import org.p2pchat.protocol.HostPort;
  *
  * <p>Exit code: 0 if every case passed or was NON-STRICT (listed known failures allowed), 1 if a case failed
  * or was unavailable without being listed, or a listed case passed (stale), 2 if the target could never be
- * reached at all.
+ * reached at all or cannot be tested this way (a peer that does not accept chat requests by itself).
  */
 public final class SuiteReport {
   private final HostPort target;
@@ -92,16 +92,35 @@ public final class SuiteReport {
     return results.stream().filter(this::isStale).collect(Collectors.toList());
   }
 
+  /**
+   * The cases that did not run, collapsed to one line per reason: {@code 27 cases not run: the target stopped
+   * answering at robustness.malformed-json input 3}, {@code 5 cases not applicable: ...}.
+   */
+  public List<String> collapsed() {
+    List<String> lines = new java.util.ArrayList<>();
+    for (Verdict verdict : List.of(Verdict.NOT_RUN, Verdict.NOT_APPLICABLE)) {
+      List<CaseResult> skipped = results.stream().filter(r -> r.verdict() == verdict).collect(Collectors.toList());
+      if (!skipped.isEmpty()) {
+        lines.add(skipped.size() + (skipped.size() == 1 ? " case " : " cases ")
+            + (verdict == Verdict.NOT_RUN ? "not run: " : "not applicable: ") + skipped.get(0).actual());
+      }
+    }
+    return lines;
+  }
+
   public int exitCode() {
-    if (unreachable) {
+    if (unreachable || count(Verdict.NOT_APPLICABLE) > 0) {
+      // Not a verdict on the target: it could not be reached, or cannot be tested this way.
       return 2;
     }
     return newFailures().isEmpty() && stale().isEmpty() ? 0 : 1;
   }
 
-  /** {@code N cases: P passed, F failed, S non-strict, U unavailable}. */
+  /** {@code N cases: P passed, F failed, S non-strict, U unavailable}, then any not run or not applicable. */
   public String summary() {
     return results.size() + " cases: " + count(Verdict.PASS) + " passed, " + count(Verdict.FAIL) + " failed, "
-        + count(Verdict.NON_STRICT) + " non-strict, " + count(Verdict.UNAVAILABLE) + " unavailable";
+        + count(Verdict.NON_STRICT) + " non-strict, " + count(Verdict.UNAVAILABLE) + " unavailable"
+        + (count(Verdict.NOT_RUN) > 0 ? ", " + count(Verdict.NOT_RUN) + " not run" : "")
+        + (count(Verdict.NOT_APPLICABLE) > 0 ? ", " + count(Verdict.NOT_APPLICABLE) + " not applicable" : "");
   }
 }

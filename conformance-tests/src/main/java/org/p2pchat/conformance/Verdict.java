@@ -9,7 +9,11 @@ public enum Verdict {
   /** The target broke the rule. */
   FAIL("FAIL"),
   /** The target stopped answering, so the case could not be judged. */
-  UNAVAILABLE("UNAVAILABLE");
+  UNAVAILABLE("UNAVAILABLE"),
+  /** Not run: the target had stopped answering earlier in the run (reported once, collapsed). */
+  NOT_RUN("NOT RUN"),
+  /** Not applicable to this target: in peer mode, a target that does not accept chat requests by itself. */
+  NOT_APPLICABLE("N/A");
 
   private final String label;
 
@@ -20,6 +24,11 @@ public enum Verdict {
   /** The form reports print: {@code PASS}, {@code NON-STRICT}, {@code FAIL}, {@code UNAVAILABLE}. */
   public String label() {
     return label;
+  }
+
+  /** True for the verdicts of cases that did not run; reports collapse them into one line. */
+  public boolean isSkipped() {
+    return this == NOT_RUN || this == NOT_APPLICABLE;
   }
 
   /** True for verdicts that fail a run unless the case is a known failure. */

@@ -48,7 +48,8 @@ class ReportWritersTest {
     JsonNode broken = json.path("cases").get(1);
     assertEquals("server.broken", broken.path("id").asText());
     assertEquals("FAIL", broken.path("verdict").asText());
-    assertEquals("\"a rule\" for server.broken", broken.path("rule").asText());
+    assertEquals("a rule for server.broken", broken.path("rule").asText());
+    assertEquals("docs/protocol.md#rule-register", broken.path("ruleLink").asText());
     assertEquals("REGISTER_ERROR at peer B", broken.path("expected").asText());
     assertEquals(42, broken.path("durationMs").asInt());
     assertEquals(2, broken.path("wire").size());

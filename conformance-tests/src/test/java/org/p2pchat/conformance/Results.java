@@ -15,7 +15,7 @@ final class Results {
         new WireEvent(start.plusMillis(3), WireEvent.Direction.SENT, "target 127.0.0.1:30000", 12,
             "{\"msgtype\": \"REGISTER\"} <script>&"),
         new WireEvent(start.plusMillis(9), WireEvent.Direction.RECEIVED, "peer A 127.0.0.1:4000", 5, "\\x01bad"));
-    return new CaseResult(new CaseInfo(id, "describes " + id, "\"a rule\" for " + id, EnumSet.of(Role.SERVER)),
+    return new CaseResult(new CaseInfo(id, "describes " + id, "rule-register", "a rule for " + id, EnumSet.of(Role.SERVER)),
         verdict, "REGISTER_ERROR at peer B", "got REGISTER_SUCCESS at peer B <b>", "step 1\nstep 2", start,
         Duration.ofMillis(42), wire, null);
   }

@@ -32,6 +32,8 @@ public interface Case {
           return Outcome.pass(info.description(), body.run(run));
         } catch (CaseFailure failure) {
           return Outcome.of(failure);
+        } catch (TargetStopped stopped) {
+          return Outcome.of(stopped);
         }
       }
     };

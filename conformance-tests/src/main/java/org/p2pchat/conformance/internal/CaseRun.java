@@ -12,6 +12,9 @@ public final class CaseRun {
   private final Harness harness;
   private final Names names;
   private final Services services;
+  private static final java.util.concurrent.atomic.AtomicInteger INPUT_PROBE_SCOPES =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private Names inputProbes;
 
   public CaseRun(Harness harness, Names names, Services services) {
     this.harness = harness;
@@ -85,6 +88,55 @@ public final class CaseRun {
     Probe probe = Probe.run(harness, names);
     if (!probe.answered()) {
       throw CaseFailure.fail("the target still answers after " + after, probe.problem());
+    }
+  }
+
+  /**
+   * Names for the probes after each input, apart from the case's own names so that probing changes no name
+   * the rest of the run uses (a probe tidies its name away again).
+   */
+  private Names inputProbeNames() {
+    if (inputProbes == null) {
+      inputProbes = new Names(names.prefix() + "in" + INPUT_PROBE_SCOPES.incrementAndGet() + "-");
+    }
+    return inputProbes;
+  }
+
+  /**
+   * Sends bad input {@code number} of {@code count}, then checks that the target still answers a fresh valid
+   * message, so that a target that dies is caught at the input that killed it.
+   *
+   * @throws TargetStopped if the target no longer accepts connections or no longer answers
+   * @throws CaseFailure if something answered the bad input
+   */
+  public void sendInputAndProbe(int number, int count, String what, byte[] bytes) throws TargetStopped,
+      CaseFailure, IOException, InterruptedException {
+    String input = "input " + number + " of " + count + " (" + what + ")";
+    String expected = "the target goes on answering after each bad input";
+    try {
+      harness.send(bytes);
+    } catch (TargetDownException e) {
+      throw new TargetStopped("input " + (number - 1), expected, "the target stopped: it refused the connection "
+          + "for " + input + ", so it stopped after input " + (number - 1) + ": " + e.getMessage());
+    }
+    harness.log().note("after " + input + ": does the target still answer?");
+    Probe probe;
+    try {
+      probe = Probe.run(harness, inputProbeNames());
+    } catch (TargetDownException e) {
+      throw new TargetStopped("input " + number, expected, "the target stopped answering after " + input
+          + ": it refuses connections (" + e.getMessage() + ")");
+    }
+    if (!probe.answered() && !probe.heardNothing()) {
+      // It answered, at the wrong address or with the wrong type: alive, and wrong.
+      throw CaseFailure.fail("a fresh valid message is answered as the rules say after " + input, probe.problem());
+    }
+    if (!probe.answered()) {
+      throw new TargetStopped("input " + number, expected, "the target stopped answering after " + input + ": "
+          + probe.problem());
+    }
+    if (!probe.strays().isEmpty()) {
+      throw CaseFailure.fail("no reply to " + input, "got " + probe.strays().get(0).describe());
     }
   }
 }

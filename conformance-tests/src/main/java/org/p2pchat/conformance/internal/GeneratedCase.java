@@ -9,7 +9,8 @@ import org.p2pchat.conformance.Verdict;
 /**
  * {@code generated.sequence.N}: sequence N of the run's seed, run beside the reference model. On a
  * mismatch the sequence is shrunk against the target, run once more to record a clean wire log, printed
- * step by step and written as a replay file.
+ * step by step and written as a replay file. If the target stops answering, nothing is shrunk or re-run:
+ * the verdict names the step after which it stopped and keeps the wire log of the run that stopped it.
  */
 public final class GeneratedCase implements Case {
   /** The id pattern, for the catalogue. */
@@ -32,7 +33,7 @@ public final class GeneratedCase implements Case {
   }
 
   private static CaseInfo info(String id, String description) {
-    return new CaseInfo(id, description, Rules.MODEL, EnumSet.allOf(Role.class));
+    return new CaseInfo(id, description, Rules.MODEL.anchor(), Rules.MODEL.text(), EnumSet.allOf(Role.class));
   }
 
   @Override
@@ -57,40 +58,66 @@ public final class GeneratedCase implements Case {
       run.harness().log().addAll(scratch.events());
       return new Outcome(Verdict.UNAVAILABLE, first.expected(), first.actual(), header, null);
     }
+    if (first.status() == SequenceRunner.Status.STOPPED) {
+      // The target died: no shrinking (each candidate would only find it down), and the wire log of the run
+      // that killed it is the evidence.
+      run.harness().log().addAll(scratch.events());
+      String where = "step " + (first.failedStep() + 1);
+      StringBuilder details = new StringBuilder(header).append(": the target stopped answering after ")
+          .append(where).append(". Could not shrink: target down. The steps up to there:\n");
+      Path file = transcriptAndReplay(run, details, sequence.prefix(first.failedStep() + 1), sequence.size(), first);
+      return new Outcome(Verdict.FAIL, first.expected(), first.actual(), details.toString(), file, where);
+    }
     StringBuilder details = new StringBuilder(header).append(", the first mismatch at step ")
         .append(first.failedStep() + 1).append(".\n");
     Sequence smallest = sequence.prefix(first.failedStep() + 1);
-    SequenceRunner.Result smallestResult = first;
     SequenceRunner.Result record = first;
+    String stoppedAt = null;
     if (run.services().takeShrink()) {
       Shrinker.Shrunk shrunk = Shrinker.shrink(sequence, first,
           candidate -> runner.run(candidate, run.names().scope(), new WireLog()), s.maxShrinkRuns(), s.shrinkBudget());
-      smallest = shrunk.sequence();
-      smallestResult = shrunk.result();
-      details.append("shrunk to ").append(smallest.size()).append(smallest.size() == 1 ? " step" : " steps")
-          .append(" in ").append(shrunk.runs()).append(" runs")
-          .append(shrunk.stoppedEarly() == null ? "" : " (stopped early by " + shrunk.stoppedEarly() + ")")
-          .append(":\n");
       // One more run of the smallest sequence records a clean wire log for the report.
-      SequenceRunner.Result confirm = runner.run(smallest, run.names().scope(), run.harness().log());
-      if (confirm.failed()) {
+      WireLog confirmLog = new WireLog();
+      SequenceRunner.Result confirm = shrunk.targetDown() ? null
+          : runner.run(shrunk.sequence(), run.names().scope(), confirmLog);
+      if (confirm != null && confirm.failed()) {
+        smallest = shrunk.sequence();
         record = confirm;
-        smallestResult = confirm;
+        run.harness().log().addAll(confirmLog.events());
+        details.append("shrunk to ").append(smallest.size()).append(smallest.size() == 1 ? " step" : " steps")
+            .append(" in ").append(shrunk.runs()).append(" runs")
+            .append(shrunk.stoppedEarly() == null ? "" : " (stopped early by " + shrunk.stoppedEarly() + ")")
+            .append(":\n");
+      } else if (confirm == null || confirm.targetDown()) {
+        // The target went down while shrinking: report the first run as it happened.
+        run.harness().log().addAll(scratch.events());
+        stoppedAt = "shrinking";
+        details.append("could not shrink: target down (")
+            .append(confirm == null ? shrunk.stoppedEarly() : confirm.actual())
+            .append("); the failing run as it happened:\n");
       } else {
-        record = smallestResult;
-        details.append("(the smallest sequence passed when run once more: the failure depends on timing)\n");
+        run.harness().log().addAll(scratch.events());
+        details.append("not shrunk: the smallest sequence found (").append(shrunk.sequence().size())
+            .append(" steps) passed when run once more, so the failure depends on timing; the failing run:\n");
       }
     } else {
       run.harness().log().addAll(scratch.events());
       details.append("not shrunk: the run's limit of shrunk sequences (--max-shrinks) is used up; its ")
           .append(smallest.size()).append(" steps:\n");
     }
-    for (String line : record.transcript()) {
+    Path file = transcriptAndReplay(run, details, smallest, sequence.size(), record);
+    return new Outcome(Verdict.FAIL, record.expected(), record.actual(), details.toString(), file, stoppedAt);
+  }
+
+  private Path transcriptAndReplay(CaseRun run, StringBuilder details, Sequence steps, int generated,
+      SequenceRunner.Result result) throws java.io.IOException {
+    Settings s = run.settings();
+    for (String line : result.transcript()) {
       details.append("  ").append(line).append('\n');
     }
-    Path file = SequenceFile.write(run.services().sequenceDir(), info.id(), smallest, s.seed(), index,
-        sequence.size(), s.target().toString(), smallestResult);
+    Path file = SequenceFile.write(run.services().sequenceDir(), info.id(), steps, s.seed(), index, generated,
+        s.target().toString(), result);
     details.append("replay: p2pchat conformance replay ").append(file).append(" --target ").append(s.target());
-    return new Outcome(Verdict.FAIL, smallestResult.expected(), smallestResult.actual(), details.toString(), file);
+    return file;
   }
 }

@@ -41,8 +41,8 @@ final class PeerCases {
         Rules.STILL_SERVING), PeerCases::accept);
   }
 
-  private static CaseInfo info(String id, String description, String rule) {
-    return new CaseInfo(id, description, rule, EnumSet.of(Role.PEER));
+  private static CaseInfo info(String id, String description, Rules.Rule rule) {
+    return new CaseInfo(id, description, rule.anchor(), rule.text(), EnumSet.of(Role.PEER));
   }
 
   /** Sends a CHAT_REQUEST from {@code from} as {@code name} and checks the CHAT_ACCEPT; returns the target's name. */

@@ -16,10 +16,17 @@ import org.p2pchat.protocol.model.ChatAccept;
 public final class Probe {
   private final String problem;
   private final List<Arrival> strays;
+  private final boolean heardNothing;
 
-  private Probe(String problem, List<Arrival> strays) {
+  private Probe(String problem, List<Arrival> strays, boolean heardNothing) {
     this.problem = problem;
     this.strays = List.copyOf(strays);
+    this.heardNothing = heardNothing;
+  }
+
+  /** True if nothing at all arrived, anywhere: the sign of a target that stopped answering. */
+  public boolean heardNothing() {
+    return heardNothing;
   }
 
   /** Null if the target answered, else what went wrong, in a sentence. */
@@ -66,7 +73,7 @@ public final class Probe {
           + s.target().port();
     }
     tidyUp(h, name);
-    return new Probe(problem, strays);
+    return new Probe(problem, strays, reply == null && strays.isEmpty());
   }
 
   /**

@@ -36,7 +36,7 @@ final class RobustnessCases {
         Case.of(info("robustness.non-utf8", "A message with bytes that are not UTF-8 in a name is not acted on; the "
             + "next valid message is served", Rules.UTF8), RobustnessCases::nonUtf8),
         Case.of(info("robustness.oversize.1mib", "A message of 1 MiB + 1 KiB may be refused by a size cap but must not "
-            + "stop the target; the next valid message is served", Rules.READ_TO_END), RobustnessCases::oversize),
+            + "stop the target; the next valid message is served", Rules.SIZE_CAP), RobustnessCases::oversize),
         Case.of(info("robustness.over-1024-bytes", "A valid 4 KiB message (an unknown extra field carries the padding) "
             + "is read to its end and answered, unlike the 2018 single recv(1024)", Rules.NEW_FIELDS),
             RobustnessCases::overKilobyte),
@@ -61,8 +61,8 @@ final class RobustnessCases {
             + "another connection is answered in time", Rules.BLOCKING), RobustnessCases::idleFlood));
   }
 
-  private static CaseInfo info(String id, String description, String rule) {
-    return new CaseInfo(id, description, rule, EnumSet.allOf(Role.class));
+  private static CaseInfo info(String id, String description, Rules.Rule rule) {
+    return new CaseInfo(id, description, rule.anchor(), rule.text(), EnumSet.allOf(Role.class));
   }
 
   /** A valid message of the target's role that needs an answer, to {@code at}. */
@@ -83,8 +83,9 @@ final class RobustnessCases {
         "{\"msgtype\": \"" + type + "\" \"msgdata\": {}}",
         "{]",
         "{\"msgtype\": \"" + type + "\", \"msgdata\": {\"peername\": \"x\",, }}"};
-    for (String payload : payloads) {
-      run.sendBytes(payload.getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < payloads.length; i++) {
+      run.sendInputAndProbe(i + 1, payloads.length, WireLog.printable(payloads[i].getBytes(StandardCharsets.UTF_8)),
+          payloads[i].getBytes(StandardCharsets.UTF_8));
     }
     return survive(run, "malformed JSON", null);
   }
@@ -186,9 +187,7 @@ final class RobustnessCases {
 
   private static String emptyConnections(CaseRun run) throws Exception {
     for (int i = 0; i < 3; i++) {
-      RawConnection connection = run.harness().open();
-      run.harness().log().note("connection from :" + connection.localPort() + " closed without sending");
-      connection.close();
+      run.sendInputAndProbe(i + 1, 3, "a connection closed without a byte", new byte[0]);
     }
     return survive(run, "connections that sent nothing", null);
   }

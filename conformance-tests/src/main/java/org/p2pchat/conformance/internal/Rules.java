@@ -1,40 +1,51 @@
 package org.p2pchat.conformance.internal;
 
-/** The rules the cases check, quoted from the protocol notes (shared/protocol-notes.md) and the schemas. */
+/**
+ * The rules the cases check: each a stable anchor of docs/protocol.md (Part 1, the normative rules) and a
+ * one-line summary of it. The anchors never change; a test checks that each one exists in docs/protocol.md.
+ */
 final class Rules {
-  static final String REGISTER = "REGISTER (peername, host, port): \"name free: records name -> [host, port] and "
-      + "sends REGISTER_SUCCESS to host:port; name taken: sends REGISTER_ERROR\"";
-  static final String LISTPEER = "LISTPEER (request): \"only if that name is registered: replies LISTPEER with the "
-      + "whole list to the registered address; otherwise silence\"";
-  static final String ORDER = "LISTPEER (reply): \"every registered peer, name -> [host, port], in registration "
-      + "order\"";
-  static final String EXIT = "EXIT_NETWORK: \"removes the name if present; no reply\"";
-  static final String REPLY_ADDRESS = "Transport: \"A reply is a new message on a new connection to the requester's "
-      + "advertised listening address (the host/port it put in its message, or the address it registered with), "
-      + "never to the connection's source address.\" and \"Nothing is ever sent back on that connection.\"";
-  static final String CHAT_REQUEST = "CHAT_REQUEST (peername, host, port of A): \"on yes sends CHAT_ACCEPT and records "
-      + "A as connected\"; CHAT_ACCEPT carries \"peername, host, port (B's)\"; in peer mode the target answers yes "
-      + "by itself";
-  static final String CHAT_MESSAGE = "CHAT_MESSAGE: \"printed as NAME: MESSAGE only if the sender is a connected peer; "
-      + "otherwise dropped\"";
-  static final String DISCONNECT = "DISCONNECT: \"removes the sender from connected peers\"";
-  static final String STILL_SERVING = "Known defects of the 2018 program (ours must not have them): \"Any malformed, "
-      + "oversized (> 1,024 bytes) or unknown message kills the receiver.\"";
-  static final String READ_TO_END = "Transport: \"Our receivers must read to end of stream, with a size cap.\"";
-  static final String ONE_MESSAGE = "Transport: \"One message per connection: the sender connects, writes one UTF-8 "
-      + "JSON object, and closes.\"";
-  static final String UTF8 = "Transport: \"writes one UTF-8 JSON object\"; a receiver must not crash on bytes that "
-      + "are not UTF-8";
-  static final String UNKNOWN_TYPE = "Compatibility: \"a new message type may be sent only to a counterpart that has "
-      + "shown it understands it ... because an unknown type kills a 2018 receiver\" (ours must survive it)";
-  static final String PORTS = "Envelope: \"Ports are JSON integers.\"; a message that breaks its schema is dropped and "
-      + "the next one is served";
-  static final String NEW_FIELDS = "Compatibility: \"New fields are optional and ignored by old readers\"; with "
-      + READ_TO_END;
-  static final String BLOCKING = "Known defects of the 2018 program: \"the receiving thread blocks ..., so nothing "
-      + "else is received meanwhile\" (ours must not); every blocking read has a deadline";
-  static final String MODEL = "Compatibility: \"our server and peer must handle it as the table says\": every rule "
-      + "at once, each reply (or silence) being what the reference model of that table predicts for the sequence so far";
+  /** One rule: its anchor in docs/protocol.md and what it says, in a line. */
+  record Rule(String anchor, String text) {}
+
+  static final Rule REGISTER = new Rule("rule-register", "REGISTER: a free name is recorded and gets "
+      + "REGISTER_SUCCESS at its advertised host:port; a taken name gets REGISTER_ERROR and the first registration "
+      + "stays");
+  static final Rule LISTPEER = new Rule("rule-listpeer", "LISTPEER: a registered name gets the whole list at its "
+      + "registered address; an unregistered name gets silence");
+  static final Rule ORDER = new Rule("rule-listpeer-order", "LISTPEER reply: every registered peer, name -> "
+      + "[host, port], in registration order");
+  static final Rule EXIT = new Rule("rule-exit-network", "EXIT_NETWORK: removes the name if registered; no reply");
+  static final Rule REPLY_ADDRESS = new Rule("rule-reply-address", "A reply is a new message on a new connection to "
+      + "the advertised address (in the message, or registered), never to the source address, never back on the "
+      + "request's connection");
+  static final Rule CHAT_REQUEST = new Rule("rule-chat-request", "CHAT_REQUEST accepted: CHAT_ACCEPT with the "
+      + "receiver's own peername, host and port goes to the requester's advertised address (in peer mode the "
+      + "target accepts by itself, see rule-auto-accept)");
+  static final Rule CHAT_MESSAGE = new Rule("rule-chat-message", "CHAT_MESSAGE: shown only if the sender is a "
+      + "connected peer, otherwise dropped; never answered");
+  static final Rule DISCONNECT = new Rule("rule-disconnect", "DISCONNECT: removes the sender from connected peers; "
+      + "no reply; the peer may connect again");
+  static final Rule STILL_SERVING = new Rule("rule-bad-input", "Bad input (not UTF-8, not JSON, truncated, too "
+      + "deep, too big, wrong schema, unknown type) is dropped with no reply and the next message is served");
+  static final Rule READ_TO_END = new Rule("rule-read-to-end", "A receiver reads each message to end of stream, "
+      + "whatever the segments and pauses, under a size cap");
+  static final Rule SIZE_CAP = new Rule("rule-size-caps", "A receiver caps the bytes of one message and drops "
+      + "a message over the cap without stopping");
+  static final Rule ONE_MESSAGE = new Rule("rule-one-message", "One message per connection: data after the first "
+      + "JSON value is an error, not a second message");
+  static final Rule UTF8 = new Rule("rule-utf8", "A message is UTF-8 JSON; bytes that are not UTF-8 make it "
+      + "invalid, and the receiver goes on serving");
+  static final Rule UNKNOWN_TYPE = new Rule("rule-unknown-type", "A well-formed message of an unknown msgtype is "
+      + "dropped silently and the next message is served");
+  static final Rule PORTS = new Rule("rule-schemas", "A message that breaks its schema (a port that is not a JSON "
+      + "integer) is bad input: dropped, and the next message is served");
+  static final Rule NEW_FIELDS = new Rule("rule-new-fields", "Unknown fields are ignored, and a message over "
+      + "1,024 bytes is read to its end (rule-read-to-end)");
+  static final Rule BLOCKING = new Rule("rule-no-blocking", "A slow or silent connection never stops the receiver "
+      + "from serving other connections");
+  static final Rule MODEL = new Rule("rule-state-model", "Every rule at once: each reply, or silence, is what the "
+      + "rules predict for the sequence so far");
 
   private Rules() {}
 }

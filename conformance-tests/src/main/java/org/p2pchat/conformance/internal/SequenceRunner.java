@@ -20,7 +20,14 @@ import org.p2pchat.protocol.model.ChatAccept;
 public final class SequenceRunner {
   /** How a run ended. */
   public enum Status {
-    PASSED, FAILED, UNAVAILABLE
+    /** Every step matched the model. */
+    PASSED,
+    /** A step did not match, and the target still answers. */
+    FAILED,
+    /** The first step could not connect: the target was down before the run. */
+    UNAVAILABLE,
+    /** The target stopped answering during the run, after step {@code failedStep + 1}. */
+    STOPPED
   }
 
   /**
@@ -30,6 +37,11 @@ public final class SequenceRunner {
   public record Result(Status status, int failedStep, String expected, String actual, List<String> transcript) {
     public boolean failed() {
       return status == Status.FAILED;
+    }
+
+    /** The target could not be reached at the start, or stopped answering during the run. */
+    public boolean targetDown() {
+      return status == Status.UNAVAILABLE || status == Status.STOPPED;
     }
   }
 
@@ -82,7 +94,10 @@ public final class SequenceRunner {
             transcript.add(line + " -> target unavailable");
             return new Result(Status.UNAVAILABLE, i, "the target accepts connections", e.getMessage(), transcript);
           }
-          return mismatch(i, line, "the target accepts connections", "it no longer does: " + e.getMessage());
+          transcript.add(line + " -> not sent: the target refuses connections");
+          return new Result(Status.STOPPED, i - 1, "step " + (i + 1) + ": the target accepts connections",
+              "the target stopped answering after step " + i + " (" + seq.actions().get(i - 1).describe(seq)
+                  + "): it refused the connection for step " + (i + 1) + " (" + e.getMessage() + ")", transcript);
         } catch (IOException e) {
           return mismatch(i, line, "the message is delivered", "sending failed: " + e);
         }
@@ -99,7 +114,15 @@ public final class SequenceRunner {
           String wanted = expected.type() + " at " + at.label();
           Arrival reply = h.next(settings.replyTimeout());
           if (reply == null) {
-            return mismatch(i, line, wanted, "nothing arrived within " + settings.replyTimeout().toMillis() + " ms");
+            String nothing = "nothing arrived within " + settings.replyTimeout().toMillis() + " ms";
+            String down = stillAnswering();
+            if (down != null) {
+              transcript.add(line + " -> no reply, and the target stopped answering");
+              return new Result(Status.STOPPED, i, "step " + (i + 1) + ": " + wanted, "the target stopped answering "
+                  + "after step " + (i + 1) + " (" + action.describe(seq) + "): " + nothing + ", and then " + down,
+                  transcript);
+            }
+            return mismatch(i, line, wanted, nothing);
           }
           String problem = check(expected, at, reply);
           if (problem != null) {
@@ -115,6 +138,20 @@ public final class SequenceRunner {
         }
       }
       return new Result(Status.PASSED, -1, "", "", transcript);
+    }
+
+    /** Null if a fresh valid message is still answered, else why the target counts as stopped. */
+    private String stillAnswering() throws InterruptedException {
+      h.log().note("no reply: does the target still answer a fresh message?");
+      try {
+        Probe probe = Probe.run(h, scope);
+        // An answer anywhere, even a wrong one, means the target is alive.
+        return probe.heardNothing() ? probe.problem() : null;
+      } catch (TargetDownException e) {
+        return "it refused connections (" + e.getMessage() + ")";
+      } catch (IOException e) {
+        return null;
+      }
     }
 
     private Result mismatch(int step, String line, String expected, String actual) {

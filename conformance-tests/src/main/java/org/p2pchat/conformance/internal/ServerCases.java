@@ -42,8 +42,8 @@ final class ServerCases {
         + "is listed", Rules.STILL_SERVING), ServerCases::registerOk);
   }
 
-  private static CaseInfo info(String id, String description, String rule) {
-    return new CaseInfo(id, description, rule, EnumSet.of(Role.SERVER));
+  private static CaseInfo info(String id, String description, Rules.Rule rule) {
+    return new CaseInfo(id, description, rule.anchor(), rule.text(), EnumSet.of(Role.SERVER));
   }
 
   private static String registerOk(CaseRun run) throws Exception {

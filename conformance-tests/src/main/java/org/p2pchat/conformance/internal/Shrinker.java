@@ -27,7 +27,14 @@ public final class Shrinker {
   }
 
   /** The smallest failing sequence found, its failing run, the runs it took and why it stopped early (or null). */
-  public record Shrunk(Sequence sequence, SequenceRunner.Result result, int runs, String stoppedEarly) {}
+  public record Shrunk(Sequence sequence, SequenceRunner.Result result, int runs, String stoppedEarly) {
+    /** True if shrinking stopped because the target went down: nothing more could be learnt. */
+    public boolean targetDown() {
+      return stoppedEarly != null && stoppedEarly.startsWith(TARGET_DOWN);
+    }
+  }
+
+  private static final String TARGET_DOWN = "the target going down";
 
   private final Oracle oracle;
   private final int maxRuns;
@@ -137,8 +144,8 @@ public final class Shrinker {
     }
     runs++;
     SequenceRunner.Result result = oracle.test(candidate);
-    if (result.status() == SequenceRunner.Status.UNAVAILABLE) {
-      stopped = "the target becoming unavailable (" + result.actual() + ")";
+    if (result.targetDown()) {
+      stopped = TARGET_DOWN + " (" + result.actual() + ")";
       return false;
     }
     if (result.failed()) {

@@ -103,7 +103,8 @@ class ShrinkerTest {
         SequenceRunner.Status.UNAVAILABLE, 0, "", "connection refused", List.of()), 100, Duration.ofSeconds(30));
 
     assertEquals(failure.failedStep() + 1, shrunk.sequence().size(), "kept the failing prefix");
-    assertTrue(shrunk.stoppedEarly().contains("unavailable"), shrunk.stoppedEarly());
+    assertTrue(shrunk.targetDown(), shrunk.stoppedEarly());
+    assertTrue(shrunk.stoppedEarly().contains("connection refused"), shrunk.stoppedEarly());
     assertEquals(1, shrunk.runs());
   }
 }

@@ -17,5 +17,9 @@ public enum Flaw {
   /** One thread reads connections one at a time with no read timeout: an idle sender stalls everyone. */
   STALLS_ON_IDLE,
   /** The registry is a HashMap: LISTPEER lists names in hash order, not registration order. */
-  DROPS_LIST_ORDER
+  DROPS_LIST_ORDER,
+  /** A message over 1,024 bytes closes the listening socket, as it ended the 2018 receiver. */
+  DIES_ON_LONG_MESSAGE,
+  /** The third malformed JSON message closes the listening socket (the first two are survived). */
+  DIES_ON_THIRD_MALFORMED
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.sdk.Addresses;
 import org.p2pchat.sdk.Dispatcher;
@@ -45,9 +46,11 @@ final class TestNode implements AutoCloseable {
     this.flaws = flaws.isEmpty() ? EnumSet.noneOf(Flaw.class) : EnumSet.copyOf(flaws);
     this.dispatcher = dispatcher;
     this.transport = flaws.contains(Flaw.STALLS_ON_IDLE) ? new BlockingTransport() : Transport.sdk();
-    if (flaws.contains(Flaw.DIES_ON_MALFORMED_JSON)) {
+    if (flaws.contains(Flaw.DIES_ON_MALFORMED_JSON) || flaws.contains(Flaw.DIES_ON_THIRD_MALFORMED)) {
+      int dieAt = flaws.contains(Flaw.DIES_ON_MALFORMED_JSON) ? 1 : 3;
+      AtomicInteger malformed = new AtomicInteger();
       dispatcher.onError(rejection -> {
-        if (rejection.reason() == RejectReason.MALFORMED_JSON) {
+        if (rejection.reason() == RejectReason.MALFORMED_JSON && malformed.incrementAndGet() == dieAt) {
           // Off the worker thread: closing waits for the transport's own thread.
           new Thread(transport::close, "broken-dies").start();
         }
@@ -59,6 +62,10 @@ final class TestNode implements AutoCloseable {
     transport.start(new Listener.FrameSink() {
       @Override
       public void onFrame(byte[] frame, InetSocketAddress remote, Instant receivedAt) {
+        if (flaws.contains(Flaw.DIES_ON_LONG_MESSAGE) && frame.length > 1024) {
+          new Thread(transport::close, "broken-dies").start();
+          return;
+        }
         byte[] read = flaws.contains(Flaw.TRUNCATES_AT_1024) && frame.length > 1024 ? Arrays.copyOf(frame, 1024)
             : frame;
         try {

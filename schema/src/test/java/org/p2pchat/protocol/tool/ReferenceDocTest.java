@@ -1,6 +1,7 @@
 package org.p2pchat.protocol.tool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -22,21 +23,31 @@ class ReferenceDocTest {
 
   @Test
   void checkedInReferenceMatchesTheSchemas() throws IOException {
-    String generated = ReferenceDoc.render();
-    if (Boolean.getBoolean("p2pchat.updateDocs")) {
-      Files.createDirectories(DOCS.getParent());
-      Files.writeString(DOCS, generated, StandardCharsets.UTF_8);
-      return;
-    }
     if (!Files.exists(DOCS)) {
-      fail(DOCS + " is missing; create it with: " + ReferenceDoc.REFRESH_COMMAND);
+      fail(DOCS + " is missing");
     }
     // A checkout with CRLF line endings is still up to date.
     String checkedIn = Files.readString(DOCS, StandardCharsets.UTF_8).replace("\r\n", "\n");
+    String generated = ReferenceDoc.splice(checkedIn);
+    if (Boolean.getBoolean("p2pchat.updateDocs")) {
+      Files.writeString(DOCS, generated, StandardCharsets.UTF_8);
+      return;
+    }
     if (!checkedIn.equals(generated)) {
       fail(DOCS + " is out of date with the schemas or vectors (first difference at line "
           + firstDifferentLine(checkedIn, generated) + "); refresh it with: " + ReferenceDoc.REFRESH_COMMAND);
     }
+  }
+
+  @Test
+  void spliceKeepsTheHandWrittenPartAndReplacesOnlyTheMarkedBlock() {
+    String doc = "# Rules\n\nhand-written\n\n" + ReferenceDoc.BEGIN + "\nstale\n" + ReferenceDoc.END + "\n\nafter\n";
+    String spliced = ReferenceDoc.splice(doc);
+    assertTrue(spliced.startsWith("# Rules\n\nhand-written\n\n" + ReferenceDoc.BEGIN + "\n\n# Part 2"));
+    assertTrue(spliced.endsWith(ReferenceDoc.END + "\n\nafter\n"));
+    assertTrue(!spliced.contains("stale"));
+    assertEquals(spliced, ReferenceDoc.splice(spliced));
+    assertThrows(IllegalArgumentException.class, () -> ReferenceDoc.splice("# no markers\n"));
   }
 
   @Test
