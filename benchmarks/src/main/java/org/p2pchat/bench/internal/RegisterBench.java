@@ -116,7 +116,7 @@ public final class RegisterBench {
               "server ÷ Python", "server ÷ C floor", "machine during the round"), rows,
           "one run of " + Format.num("%.1f s", settings.runTime().toMillis() / 1e3) + " each, C floor then server, "
               + "same C driver; the Python figures are the 2018 server's on this machine (issue 11); state file on "
-              + "disk (" + state.getParent() + "), so replies wait for fsync; CPU from /proc (10 ms ticks)"));
+              + "disk (under --out), so replies wait for fsync; CPU from /proc (10 ms ticks)"));
     } finally {
       for (AutoCloseable x : open) {
         x.close();

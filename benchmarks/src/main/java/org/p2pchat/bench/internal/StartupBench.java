@@ -67,10 +67,13 @@ public final class StartupBench {
         int launch = attempt;
         try {
           Attempts.Outcome<double[]> o = Attempts.measure("startup of " + subject.getKey(), ctx, ctx.tries(), () -> {
-            try (ChildProcess child = subject.getValue().start(launch)) {
+            ChildProcess child = subject.getValue().start(launch);
+            try {
               child.awaitListening(START_TIMEOUT);
               double ms = child.nanosSinceStart() / 1e6;
               return new double[] {ms, child.staysAliveFor(idle) ? child.rssKb() : -1};
+            } finally {
+              child.stop();
             }
           });
           millis.add(o.value()[0]);

@@ -78,7 +78,7 @@ public final class ThroughputBench {
         totals.put(subject, new Tally());
         warmUp(receiver);
       }
-      List<Integer> concurrencies = settings.concurrencies();
+      List<Integer> concurrencies = levels();
       for (int round = 0; round < settings.runs(); round++) {
         for (int ci = 0; ci < concurrencies.size(); ci++) {
           int c = concurrencies.get(ci);
@@ -160,6 +160,12 @@ public final class ThroughputBench {
     add(metrics, "cs-workers", (double) after.delta(before, "cs-workers") / received);
   }
 
+  /** Quick measures the Java floors at the first and last concurrency only: issue 11's goals come first. */
+  private List<Integer> levels() {
+    List<Integer> all = settings.concurrencies();
+    return settings.quick() && all.size() > 2 ? List.of(all.get(0), all.get(all.size() - 1)) : all;
+  }
+
   private static void add(Map<String, List<Double>> metrics, String metric, double value) {
     metrics.computeIfAbsent(metric, k -> new ArrayList<>()).add(value);
   }
@@ -183,7 +189,7 @@ public final class ThroughputBench {
     List<List<String>> cpuRows = new ArrayList<>();
     List<List<String>> splitRows = new ArrayList<>();
     List<List<String>> diagnosticRows = new ArrayList<>();
-    for (int c : settings.concurrencies()) {
+    for (int c : levels()) {
       Map<String, Measurement> rate = new HashMap<>();
       Map<String, Measurement> cpu = new HashMap<>();
       for (String subject : subjects) {
