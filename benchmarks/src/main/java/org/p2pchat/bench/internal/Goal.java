@@ -34,7 +34,7 @@ public record Goal(String name, String target, String actual, Verdict verdict, S
 
   /** A correctness goal: holds or not, whatever the machine did. */
   public static Goal holds(String name, String target, boolean ok, String detail) {
-    return new Goal(name, target, detail, ok ? Verdict.MET : Verdict.MISSED, ok ? "met" : "failed", "");
+    return new Goal(name, target, detail, ok ? Verdict.MET : Verdict.MISSED, ok ? "met" : "failed: " + detail, "");
   }
 
   /** A goal that could not be measured, e.g. with no C compiler. */
