@@ -16,19 +16,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.p2pchat.bench.internal.CodecBench;
+import org.p2pchat.bench.internal.BenchContext;
+import org.p2pchat.bench.internal.Format;
+import org.p2pchat.bench.internal.Benchmark;
+import org.p2pchat.bench.internal.Benchmarks;
+import org.p2pchat.bench.internal.Budget;
+import org.p2pchat.bench.internal.MachineMonitor;
+import org.p2pchat.bench.internal.Verdict;
 import org.p2pchat.bench.internal.Machine;
 import org.p2pchat.bench.internal.MarkdownDoc;
-import org.p2pchat.bench.internal.PeerBench;
 import org.p2pchat.bench.internal.ProjectRoot;
 import org.p2pchat.bench.internal.Report;
 import org.p2pchat.bench.internal.ReportWriter;
 import org.p2pchat.bench.internal.Results;
-import org.p2pchat.bench.internal.ServerBench;
 import org.p2pchat.bench.internal.Settings;
-import org.p2pchat.bench.internal.StartupBench;
 import org.p2pchat.bench.internal.SvgChart;
-import org.p2pchat.bench.internal.ThroughputBench;
 import org.p2pchat.protocol.MessageType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,22 +51,35 @@ public final class BenchCommand implements Callable<Integer> {
   /** One type of each shape: the other 2018 types have the same fields as one of these. */
   private static final List<String> CODEC_TYPES = List.of("CHAT_MESSAGE", "REGISTER", "REGISTER_SUCCESS",
       "LISTPEER_REQUEST", "LISTPEER_REPLY", "CHAT_REQUEST", "FILE_TRANSFER");
-  private static final List<String> CODEC_TYPES_QUICK = List.of("CHAT_MESSAGE");
+  /** Quick: the commonest type, the server's and the slowest (LISTPEER_REPLY with 5 peers). */
+  private static final List<String> CODEC_TYPES_QUICK = List.of("CHAT_MESSAGE", "REGISTER", "LISTPEER_REPLY");
+  /** Quick stops redoing disturbed runs after this, to end within 90 s. */
+  private static final Duration QUICK_RETRY_BUDGET = Duration.ofSeconds(30);
+  /** Quick starts no section after this: the longest quick section takes about 12 s. */
+  private static final double QUICK_LAST_START_SECONDS = 72;
 
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--quick", description = "A one-minute look: fewer runs and messages, shorter JMH runs, "
-      + "no 100k-peer test.")
+  @Option(names = "--quick", description = "At most 90 s: one run of each comparison, three codec types, "
+      + "shorter JMH runs, no scale test.")
   private boolean quick;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Where CSV, JSON, SVG and child process logs go "
       + "(default: ROOT/benchmarks/target/bench-results).")
   private Path out;
 
-  @Option(names = "--doc", paramLabel = "FILE", description = "Rewrite this Markdown page (docs/benchmarks.md) "
-      + "with the results, keeping its Analysis block, and put its charts beside it.")
+  @Option(names = "--doc", paramLabel = "FILE", description = "Rewrite this Markdown page with the results, keeping "
+      + "its Analysis block, and put its charts beside it (default: ROOT/docs/benchmarks.md).")
   private Path doc;
+
+  @Option(names = "--no-doc", description = "Do not rewrite the doc; only print and write CSV, JSON and SVG.")
+  private boolean noDoc;
+
+  @Option(names = "--busy-threshold", paramLabel = "PERCENT", description = "A run during which other processes "
+      + "used more than this share of the machine's CPU is redone, and if still disturbed its goals are UNDECIDED "
+      + "(default: ${DEFAULT-VALUE}).", defaultValue = "15")
+  private double busyThreshold;
 
   @Option(names = "--concurrency", split = ",", paramLabel = "N", description = "Concurrent senders "
       + "(default: ${DEFAULT-VALUE}).", defaultValue = "1,4,16,64")
@@ -87,8 +102,8 @@ public final class BenchCommand implements Callable<Integer> {
   private Integer warmup;
 
   @Option(names = "--sections", split = ",", paramLabel = "NAME", description = "Which benchmarks: "
-      + "throughput, codec, peer, server, startup (default: all).")
-  private List<String> sections = new ArrayList<>(Settings.ALL_SECTIONS);
+      + "peer, server, startup, codec, throughput, server-scale (default: all; quick: all but server-scale).")
+  private List<String> sections;
 
   @Option(names = "--codec-types", split = ",", paramLabel = "TYPE", description = "Message types for the codec "
       + "benchmarks (default: one of each shape: CHAT_MESSAGE, REGISTER, REGISTER_SUCCESS, LISTPEER_REQUEST, "
@@ -136,34 +151,37 @@ public final class BenchCommand implements Callable<Integer> {
     Machine machine = Machine.current();
     Results results = new Results();
     progress.println("bench: " + (quick ? "quick" : "full") + " run, results in " + settings.out());
-    for (String section : Settings.ALL_SECTIONS) {
-      if (settings.runs(section)) {
-        runSection(section, settings, results);
+    BenchContext ctx = new BenchContext(settings, results, progress, new MachineMonitor(busyThreshold),
+        new Budget(quick ? QUICK_RETRY_BUDGET : Duration.ofMinutes(20)));
+    for (Benchmark benchmark : Benchmarks.ALL) {
+      if (!settings.runs(benchmark.name())) {
+        continue;
       }
+      if (quick && ctx.budget().elapsedSeconds() > QUICK_LAST_START_SECONDS) {
+        // Keep --quick within 90 s: a section that cannot finish in time is left out, and said so.
+        results.note(benchmark.name() + ": not run, --quick had used " + Format.num("%.0f",
+            ctx.budget().elapsedSeconds()) + " s already");
+        progress.println("bench: " + benchmark.name() + " left out to keep --quick under 90 s");
+        continue;
+      }
+      runSection(benchmark, ctx);
     }
     Report report = new Report(settings, machine, started, (System.nanoTime() - startNanos) / 1e9,
         Machine.currentLoadAverage(), results);
     write(report);
-    boolean goalsMet = results.goals().stream().allMatch(g -> g.met());
+    boolean goalsMet = results.goals().stream().allMatch(g -> g.verdict() != Verdict.MISSED);
     return results.allChecksPassed() && (goalsMet || !failOnMiss) ? 0 : 1;
   }
 
-  private void runSection(String section, Settings settings, Results results) {
+  private void runSection(Benchmark benchmark, BenchContext ctx) {
     long start = System.nanoTime();
     try {
-      switch (section) {
-        case "throughput" -> new ThroughputBench(settings, results, progress).run();
-        case "codec" -> new CodecBench(settings, results, progress).run();
-        case "peer" -> new PeerBench(settings, results, progress).run();
-        case "server" -> new ServerBench(settings, results, progress).run();
-        case "startup" -> new StartupBench(settings, results, progress).run();
-        default -> throw new IllegalArgumentException(section);
-      }
-      progress.printf("bench: %s done in %.0f s%n", section, (System.nanoTime() - start) / 1e9);
+      benchmark.run(ctx);
+      progress.printf("bench: %s done in %.0f s%n", benchmark.name(), (System.nanoTime() - start) / 1e9);
     } catch (Exception e) {
       // One section failing must not lose the others' figures.
-      results.check(section + ": ran to the end", false, e.toString());
-      progress.println("bench: " + section + " failed: " + e);
+      ctx.results().check(benchmark.name() + ": ran to the end", false, e.toString());
+      progress.println("bench: " + benchmark.name() + " failed: " + e);
     }
   }
 
@@ -189,8 +207,9 @@ public final class BenchCommand implements Callable<Integer> {
       written.add(file);
     }
     stdout.println("wrote " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
-    if (doc != null) {
-      Path docFile = doc.toAbsolutePath();
+    Path docPath = noDoc ? null : doc != null ? doc : report.settings().root().resolve("docs/benchmarks.md");
+    if (docPath != null) {
+      Path docFile = docPath.toAbsolutePath();
       if (docFile.getParent() != null) {
         Files.createDirectories(docFile.getParent());
       }
@@ -210,11 +229,16 @@ public final class BenchCommand implements Callable<Integer> {
 
   private Settings settings() {
     Set<String> chosen = new LinkedHashSet<>();
-    for (String s : sections) {
+    List<String> asked = sections != null ? sections : Benchmarks.ALL.stream().filter(b -> !quick || b.inQuick())
+        .map(Benchmark::name).toList();
+    for (String s : asked) {
       if (!Settings.ALL_SECTIONS.contains(s)) {
         throw usage("unknown section '" + s + "'; expected some of " + String.join(",", Settings.ALL_SECTIONS));
       }
       chosen.add(s);
+    }
+    if (busyThreshold <= 0 || busyThreshold > 100) {
+      throw usage("--busy-threshold must be between 0 and 100, got " + busyThreshold);
     }
     for (int c : concurrencies) {
       if (c < 1 || c > 512) {
@@ -241,10 +265,10 @@ public final class BenchCommand implements Callable<Integer> {
         throw usage("--server-scale must be positive and increasing, got " + scale);
       }
     }
-    int runCount = positive(runs, quick ? 3 : 5, "--runs");
-    int runTime = positive(runMillis, quick ? 400 : 1_000, "--run-millis");
+    int runCount = positive(runs, quick ? 1 : 5, "--runs");
+    int runTime = positive(runMillis, quick ? 500 : 1_000, "--run-millis");
     int messageCount = positive(messages, 1_000_000, "--messages");
-    int warmupCount = positive(warmup, quick ? 4_000 : 20_000, "--warmup");
+    int warmupCount = positive(warmup, quick ? 2_000 : 20_000, "--warmup");
     int limit = positive(timeLimitSeconds, quick ? 30 : 60, "--time-limit");
     Path projectRoot = root != null ? root.toAbsolutePath()
         : ProjectRoot.find(Path.of("")).orElse(Path.of("").toAbsolutePath());

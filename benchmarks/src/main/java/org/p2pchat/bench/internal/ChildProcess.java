@@ -179,6 +179,24 @@ public final class ChildProcess implements AutoCloseable {
     return name;
   }
 
+  /** Stops the process now (SIGTERM, then SIGKILL after 5 s): for a launch that was only timed. */
+  public void stop() {
+    try {
+      stdin.close();
+    } catch (IOException e) {
+      log.debug("{}: closing stdin: {}", name, e.toString());
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Closes stdin (a peer or receiver quits on it), then terminates; forcibly after 5 s. */
   @Override
   public void close() {

@@ -1,249 +1,191 @@
 package org.p2pchat.bench.internal;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.net.InetSocketAddress;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.p2pchat.protocol.HostPort;
-import org.p2pchat.protocol.model.ChatAccept;
+import org.p2pchat.protocol.WireJson;
 import org.p2pchat.protocol.model.ChatRequest;
-import org.p2pchat.sdk.Dispatcher;
-import org.p2pchat.sdk.Node;
-import org.p2pchat.sdk.SendException;
 
 /**
- * The reference peer end to end: a running {@code peer --auto-accept} accepts the load generator's chat
- * request, then gets CHAT_MESSAGEs at each concurrency; a message counts once the peer has shown it
- * ({@code loadgen: TEXT} on its stdout). Latency is from just before the connect to the moment the line
- * is read, taken under load at each concurrency and, one message at a time, with no load.
+ * The reference peer against the minimal C receiver, driven by the same C load driver: N senders each
+ * connect, write one CHAT_MESSAGE, close; a message counts once shown on the receiver's stdout. Both
+ * receivers are pinned to one CPU and the driver to the other; within a round the C receiver runs
+ * first, then the peer, and a disturbed round is redone. Goals: CPU per message C ÷ ours ≥ 0.75, rate
+ * ≥ 0.85× the C receiver's, nothing lost, each sender's order kept.
  */
 public final class PeerBench {
   public static final String SECTION = "peer";
-  public static final String SUBJECT = "peer";
+  public static final double CPU_GOAL = 0.75;
+  public static final double RATE_GOAL = 0.85;
+  static final int WINDOW = 512;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration AWAIT_TIMEOUT = Duration.ofSeconds(60);
-  private static final int MAX_MESSAGES_A_RUN = 200_000;
 
+  private final BenchContext ctx;
   private final Settings settings;
   private final Results results;
-  private final PrintStream progress;
-  private final Map<String, List<Double>> samples = new HashMap<>();
-  private volatile Sample current;
 
-  public PeerBench(Settings settings, Results results, PrintStream progress) {
-    this.settings = settings;
-    this.results = results;
-    this.progress = progress;
+  public PeerBench(BenchContext ctx) {
+    this.ctx = ctx;
+    this.settings = ctx.settings();
+    this.results = ctx.results();
   }
 
-  /** Sent and shown times of one sample's messages, by index; texts carry the sample's tag. */
-  private static final class Sample {
-    final String tag;
-    final long[] sentAt;
-    final long[] shownAt;
-    final Progress shown = new Progress();
+  /** One receiver under test: its process, address and line tally. */
+  private record Target(String name, ChildProcess process, HostPort address, ChatTally tally) {}
 
-    Sample(String tag, int messages) {
-      this.tag = tag;
-      this.sentAt = new long[messages];
-      this.shownAt = new long[messages];
-    }
+  /** One run's figures. */
+  private record Run(double rate, double cpuMicros, long sent, long shown, long outOfOrder, long failed) {}
 
-    byte[] payload(int index) {
-      sentAt[index] = System.nanoTime();
-      return Payloads.chatMessage(tag + "-" + index);
-    }
-
-    /** Latencies of the messages shown. */
-    long[] latencies() {
-      List<Long> list = new ArrayList<>();
-      for (int i = 0; i < sentAt.length; i++) {
-        if (shownAt[i] != 0 && sentAt[i] != 0) {
-          list.add(shownAt[i] - sentAt[i]);
-        }
-      }
-      return list.stream().mapToLong(Long::longValue).toArray();
-    }
-  }
-
-  public void run() throws IOException {
+  public void run() throws Exception {
+    List<Integer> levels = settings.concurrencies();
     Optional<Path> jar = ProjectRoot.runnableJar(settings.root(), "reference-peer");
-    if (jar.isEmpty()) {
-      results.note("peer: skipped, no runnable jar under " + settings.root().resolve("reference-peer/target")
-          + " (build it with: mvn -B -q -DskipTests -pl reference-peer package)");
+    CBuild.Outcome c = ctx.c();
+    if (c.programs().isEmpty() || jar.isEmpty()) {
+      String why = c.programs().isEmpty() ? c.problem() : "no reference-peer jar (mvn -B -q -DskipTests package)";
+      for (int n : levels) {
+        results.goal(Goal.skipped(cpuGoal(n), "≥ 0.75×", why));
+        results.goal(Goal.skipped(rateGoal(n), "≥ 0.85×", why));
+      }
       return;
     }
-    CompletableFuture<ChatAccept> accepted = new CompletableFuture<>();
-    Dispatcher dispatcher = new Dispatcher().on(ChatAccept.class, (message, context) -> accepted.complete(message));
-    try (Node us = Node.builder().name("bench-peer-loadgen").dispatcher(dispatcher).build().start()) {
-      ChildProcess peer = ReferenceApp.start("reference-peer", jar.get(), "peer",
-          List.of("--name", "benchpeer", "--port", "0", "--host", "127.0.0.1", "--auto-accept",
-              "--server", us.address().toString()), settings.logDir());
-      try {
-        HostPort address = peer.awaitListening(START_TIMEOUT);
-        peer.tap(this::onLine);
-        us.send(address, new ChatRequest().withPeername(Payloads.SENDER).withHost(us.address().host())
-            .withPort(us.address().port()));
-        accepted.get(10, TimeUnit.SECONDS);
-        measureAll(peer, address);
-      } catch (SendException | ExecutionException | TimeoutException e) {
-        results.check("peer: accepts the load generator's chat request", false, e.toString());
-        return;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
-      } finally {
-        peer.close();
+    CBuild.Programs programs = c.programs().get();
+    CDriver driver = new CDriver(programs.driver());
+    List<AutoCloseable> open = new ArrayList<>();
+    try (ServerSocket sink = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Void> accepted = new CompletableFuture<>();
+      Thread sinkThread = new Thread(() -> drain(sink, accepted), "bench-peer-sink");
+      sinkThread.setDaemon(true);
+      sinkThread.start();
+      Target floor = start("c-receiver", List.of(programs.receiver().toString()), open);
+      ChildProcess peer = ReferenceApp.start("peer", jar.get(), "peer", List.of("--name", "benchpeer", "--port", "0",
+          "--host", "127.0.0.1", "--auto-accept", "--plain", "--server", "127.0.0.1:" + sink.getLocalPort()),
+          settings.logDir());
+      Target ours = target("peer", peer, open);
+      byte[] request = WireJson.encode(new ChatRequest().withPeername(Payloads.SENDER).withHost("127.0.0.1")
+          .withPort(sink.getLocalPort()), WireJson.Style.PYTHON);
+      try (Socket s = new Socket(ours.address.host(), ours.address.port())) {
+        s.getOutputStream().write(request);
+      }
+      accepted.get(20, TimeUnit.SECONDS);
+      Duration warm = Duration.ofMillis(settings.quick() ? 1500 : 4000);
+      run(driver, ours, 4, warm, "warm");
+      run(driver, floor, 4, Duration.ofMillis(300), "warm");
+      List<List<String>> rows = new ArrayList<>();
+      long sent = 0;
+      long shown = 0;
+      long disorder = 0;
+      long floorDisorder = 0;
+      for (int n : levels) {
+        Attempts.Outcome<Run[]> o = Attempts.measure("peer, " + n + " senders", ctx, ctx.tries(), () -> {
+          String tag = "c" + n + "t" + System.nanoTime() % 100_000;
+          return new Run[] {run(driver, floor, n, settings.runTime(), tag), run(driver, ours, n, settings.runTime(),
+              tag)};
+        });
+        Run f = o.value()[0];
+        Run p = o.value()[1];
+        sent += p.sent + f.sent;
+        shown += p.shown + f.shown;
+        disorder += p.outOfOrder;
+        floorDisorder += f.outOfOrder;
+        String param = Integer.toString(n);
+        results.add(Measurement.of(SECTION, "c-receiver", param, "rate", "msg/s", f.rate));
+        results.add(Measurement.of(SECTION, "c-receiver", param, "cpu", "us/msg", f.cpuMicros));
+        results.add(Measurement.of(SECTION, "peer", param, "rate", "msg/s", p.rate));
+        results.add(Measurement.of(SECTION, "peer", param, "cpu", "us/msg", p.cpuMicros));
+        double cpuRatio = f.cpuMicros / p.cpuMicros;
+        double rateRatio = p.rate / f.rate;
+        results.add(Measurement.of(SECTION, "peer", param, "cpu-ratio", "x", cpuRatio));
+        results.add(Measurement.of(SECTION, "peer", param, "rate-ratio", "x", rateRatio));
+        results.goal(Goal.atLeast(cpuGoal(n), cpuRatio, CPU_GOAL, "×", "%.2f", o.disturbance(), Verdict.Kind.RATIO));
+        results.goal(Goal.atLeast(rateGoal(n), rateRatio, RATE_GOAL, "×", "%.2f", o.disturbance(),
+            Verdict.Kind.RATIO));
+        rows.add(List.of(param, Format.num("%,.0f", f.rate), Format.num("%.1f", f.cpuMicros),
+            Format.num("%,.0f", p.rate), Format.num("%.1f", p.cpuMicros), Format.num("%.2f", cpuRatio),
+            Format.num("%.2f", rateRatio), p.shown + " / " + p.sent + (p.outOfOrder > 0 ? ", " + p.outOfOrder
+                + " out of order" : ""), o.disturbance().describe() + (o.tries() > 1 ? ", " + o.tries() + " tries" : "")));
+        ctx.progress().printf("peer: %d senders: C %,.0f msg/s %.1f µs/msg; peer %,.0f msg/s %.1f µs/msg (%s)%n", n,
+            f.rate, f.cpuMicros, p.rate, p.cpuMicros, o.disturbance().describe());
+      }
+      results.goal(Goal.holds("peer: nothing lost, order kept per sender (every sender count)",
+          "0 lost, 0 out of order", sent == shown && disorder == 0, (sent - shown) + " lost, " + disorder
+              + " out of order"));
+      // The C receiver handles one connection at a time: if it saw a sender's messages out of order, the
+      // driver sent them so, and the peer's figure would mean nothing.
+      results.check("C receiver: every sender's messages in order (the driver's own order)", floorDisorder == 0,
+          floorDisorder + " out of order");
+      results.check("peer and C receiver: every message sent was shown", sent == shown, sent + " sent, " + shown
+          + " shown");
+      results.table(new Table("peer", "Reference peer vs the minimal C receiver, same C driver",
+          List.of("senders", "C msg/s", "C CPU µs/msg", "peer msg/s", "peer CPU µs/msg", "CPU C ÷ peer",
+              "rate peer ÷ C", "peer shown / sent", "machine during the round"), rows,
+          "one run of " + Format.num("%.1f s", settings.runTime().toMillis() / 1e3) + " each, C receiver then peer; "
+              + (Cpus.canPin() ? "receivers pinned to CPU " + Cpus.TARGET_CPU + ", driver to CPU " + Cpus.DRIVER_CPU
+              : "not pinned (one CPU or no taskset)") + "; at most " + WINDOW + " messages in flight; CPU from "
+              + "/proc (10 ms ticks); a round with others using > " + Format.num("%.0f",
+              Disturbance.DEFAULT_THRESHOLD) + " % of the machine is redone (at most " + ctx.tries() + " tries)"));
+    } finally {
+      for (AutoCloseable c2 : open) {
+        c2.close();
       }
     }
-    report();
   }
 
-  /** Reader thread: a shown line of the current sample records its time. Other lines go to the queue. */
-  private boolean onLine(String line) {
-    long now = System.nanoTime();
-    Sample sample = current;
-    String prefix = Payloads.SENDER + ": ";
-    int at = line.indexOf(prefix);
-    if (sample == null || at < 0) {
-      return false;
-    }
-    String text = line.substring(at + prefix.length()).trim();
-    if (text.startsWith(sample.tag + "-")) {
-      try {
-        int index = Integer.parseInt(text.substring(sample.tag.length() + 1));
-        if (index >= 0 && index < sample.shownAt.length && sample.shownAt[index] == 0) {
-          sample.shownAt[index] = now;
-          sample.shown.increment();
-        }
-      } catch (NumberFormatException e) {
-        return false;
-      }
-    }
-    return true;
+  private static String cpuGoal(int n) {
+    return "peer CPU/msg, C receiver ÷ peer, " + n + " sender" + (n == 1 ? "" : "s");
   }
 
-  private void measureAll(ChildProcess peer, HostPort address) throws IOException, InterruptedException {
-    long sent = 0;
-    long shown = 0;
-    Sample warmup = new Sample("w", settings.warmupMessages() / 2);
-    current = warmup;
-    LoadGenerator.Result warm;
-    try (InFlightWindow window = new InFlightWindow(warmup.shown::count, ThroughputBench.IN_FLIGHT_LIMIT)) {
-      warm = LoadGenerator.run(address, warmup::payload, warmup.sentAt.length, 4, settings.sampleTimeLimit(), window);
-      warmup.shown.await(warm.sent(), AWAIT_TIMEOUT);
-    }
-    sent += warm.sent();
-    shown += warmup.shown.count();
-    int cap = Math.min(settings.messages(), MAX_MESSAGES_A_RUN);
-    for (int round = 0; round < settings.runs(); round++) {
-      for (int c : settings.concurrencies()) {
-        Sample sample = new Sample("r" + round + "c" + c, cap);
-        current = sample;
-        long cpuBefore = peer.cpuNanos();
-        long inWindow;
-        long nanos;
-        LoadGenerator.Result result;
-        try (InFlightWindow window = new InFlightWindow(sample.shown::count, ThroughputBench.IN_FLIGHT_LIMIT)) {
-          long start = System.nanoTime();
-          LoadGenerator.Load load = LoadGenerator.start(address, sample::payload, cap, c, settings.runTime(), window);
-          load.awaitEnd();
-          inWindow = sample.shown.count();
-          nanos = System.nanoTime() - start;
-          result = load.finish();
-          sample.shown.await(result.sent(), AWAIT_TIMEOUT);
+  private static String rateGoal(int n) {
+    return "peer rate ÷ C receiver's, " + n + " sender" + (n == 1 ? "" : "s");
+  }
+
+  private Target start(String name, List<String> command, List<AutoCloseable> open) throws IOException {
+    return target(name, ChildProcess.start(name, command, settings.logDir()), open);
+  }
+
+  private Target target(String name, ChildProcess process, List<AutoCloseable> open) throws IOException {
+    open.add(process);
+    HostPort address = process.awaitListening(START_TIMEOUT);
+    Cpus.pin(process.pid(), Cpus.TARGET_CPU);
+    ChatTally tally = new ChatTally(settings.out().resolve(name + ".counter"));
+    open.add(tally);
+    process.tap(tally);
+    return new Target(name, process, address, tally);
+  }
+
+  private Run run(CDriver driver, Target t, int senders, Duration time, String tag) throws IOException {
+    t.tally.begin(tag);
+    long cpu = t.process.cpuNanos();
+    CDriver.Result r = driver.chat(t.address, senders, time, WINDOW, t.tally.file(), tag);
+    long used = t.process.cpuNanos() - cpu;
+    ChatTally.Count count = t.tally.count();
+    return new Run(r.rate(), count.shown() == 0 ? 0 : used / 1e3 / count.shown(), r.sent(), count.shown(),
+        count.outOfOrder(), r.failed());
+  }
+
+  /** Reads whatever the peer sends us (its REGISTER, the CHAT_ACCEPT) and notes the accept. */
+  private static void drain(ServerSocket sink, CompletableFuture<Void> accepted) {
+    while (!sink.isClosed()) {
+      try (Socket s = sink.accept()) {
+        s.setSoTimeout(5_000);
+        InputStream in = s.getInputStream();
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        if (text.contains("CHAT_ACCEPT")) {
+          accepted.complete(null);
         }
-        long cpu = peer.cpuNanos() - cpuBefore;
-        long count = sample.shown.count();
-        sent += result.sent();
-        shown += count;
-        if (result.failed() > 0) {
-          results.note("peer at concurrency " + c + ": " + result.failed() + " sends failed (" + result.firstError()
-              + ")");
-        }
-        if (count == 0 || inWindow == 0) {
-          continue;
-        }
-        add(c, "rate", inWindow / (nanos / 1e9));
-        add(c, "cpu", cpu / 1e3 / count);
-        Latencies latencies = new Latencies(sample.latencies());
-        add(c, "p50", latencies.percentileMicros(50));
-        add(c, "p99", latencies.percentileMicros(99));
-        progress.printf("peer: round %d/%d, concurrency %d: %,.0f shown/s, p50 %.0f µs, p99 %.0f µs%n", round + 1,
-            settings.runs(), c, inWindow / (nanos / 1e9), latencies.percentileMicros(50),
-            latencies.percentileMicros(99));
-      }
-    }
-    // One at a time, nothing else going on: the latency floor of a message through the peer.
-    int single = settings.quick() ? 200 : 1000;
-    Sample idle = new Sample("idle", single);
-    current = idle;
-    InetSocketAddress target = new InetSocketAddress(address.host(), address.port());
-    for (int i = 0; i < single; i++) {
-      try {
-        LoadGenerator.send(target, idle.payload(i));
-        sent++;
       } catch (IOException e) {
-        results.note("peer: an unloaded send failed: " + e);
-        continue;
+        // Closed at the end, or a peer's connection we do not care about.
       }
-      idle.shown.await(i + 1, Duration.ofSeconds(5));
     }
-    shown += idle.shown.count();
-    Latencies unloaded = new Latencies(idle.latencies());
-    if (unloaded.count() > 0) {
-      add(0, "p50", unloaded.percentileMicros(50));
-      add(0, "p99", unloaded.percentileMicros(99));
-    }
-    results.check("peer: every chat message sent was shown", sent == shown, sent + " sent, " + shown + " shown");
-  }
-
-  private void add(int concurrency, String metric, double value) {
-    samples.computeIfAbsent(concurrency + "/" + metric, k -> new ArrayList<>()).add(value);
-  }
-
-  private void report() {
-    List<List<String>> rows = new ArrayList<>();
-    List<Integer> levels = new ArrayList<>(settings.concurrencies());
-    levels.add(0, 0);
-    for (int c : levels) {
-      Map<String, Measurement> m = new HashMap<>();
-      for (String metric : List.of("rate", "cpu", "p50", "p99")) {
-        List<Double> values = samples.get(c + "/" + metric);
-        if (values != null) {
-          String unit = metric.equals("rate") ? "msg/s" : metric.equals("cpu") ? "us/msg" : "us";
-          String param = c == 0 ? "unloaded" : Integer.toString(c);
-          m.put(metric, results.add(new Measurement(SECTION, SUBJECT, param, metric, unit, values)));
-        }
-      }
-      if (m.isEmpty()) {
-        continue;
-      }
-      Optional<Measurement> floor = results.find(ThroughputBench.SECTION, ThroughputBench.FLOOR,
-          Integer.toString(c), "rate");
-      rows.add(List.of(c == 0 ? "1 at a time" : Integer.toString(c),
-          m.containsKey("rate") ? Format.range(m.get("rate"), "%,.0f") : "-",
-          m.containsKey("rate") && floor.isPresent() ? Format.num("%.2f", m.get("rate").median() / floor.get().median())
-              : "-",
-          m.containsKey("cpu") ? Format.range(m.get("cpu"), "%.1f") : "-",
-          Format.range(m.get("p50"), "%,.0f"), Format.range(m.get("p99"), "%,.0f")));
-    }
-    results.table(new Table("peer", "Reference peer end to end: CHAT_MESSAGEs shown per second",
-        List.of("concurrency", "shown / s", "vs floor", "peer CPU µs/msg", "latency p50 µs", "latency p99 µs"), rows,
-        "latency: from just before connect to the shown line read from the peer's stdout; under load it includes "
-            + "queueing, as the load keeps up to " + ThroughputBench.IN_FLIGHT_LIMIT + " messages in flight (as for the "
-            + "floor); peer CPU from /proc "
-            + "(10 ms ticks); runs of " + Format.num("%.1f", settings.runTime().toMillis() / 1e3) + " s; "
-            + "the first row sends one message at a time"));
   }
 }

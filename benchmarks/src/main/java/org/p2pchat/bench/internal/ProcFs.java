@@ -56,6 +56,23 @@ public final class ProcFs {
     return -1;
   }
 
+  /** Clock ticks a second (the unit of /proc CPU times). */
+  public static long clockTicksPerSecond() {
+    return CLOCK_TICKS;
+  }
+
+  /** utime + stime + cutime + cstime of {@code pid} in clock ticks (its reaped children included), or -1. */
+  public static long treeTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
+          + Long.parseLong(fields[14]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** The whole machine's memory, in KiB, or -1 if unknown. */
   public static long memTotalKb() {
     try {

@@ -2,7 +2,9 @@ package org.p2pchat.bench.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,44 +20,30 @@ import java.util.Optional;
 public record Report(Settings settings, Machine machine, Instant started, double seconds, String loadAtEnd,
     Results results) {
 
-  /** One sentence on the SDK against the connection floor, or empty if the throughput was not measured. */
+  /** One sentence: how many goals were met, missed, undecided and skipped. */
   public Optional<String> headline() {
-    List<Double> rate = new ArrayList<>();
-    List<Double> cpu = new ArrayList<>();
-    for (Measurement m : results.measurements()) {
-      if (m.section().equals(ThroughputBench.SECTION) && m.subject().equals(ThroughputBench.SDK)) {
-        if (m.metric().equals("rate-ratio")) {
-          rate.add(m.median());
-        } else if (m.metric().equals("cpu-ratio")) {
-          cpu.add(m.median());
-        }
-      }
-    }
-    if (rate.isEmpty()) {
+    List<Goal> goals = results.goals();
+    if (goals.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of("With schema validation on, the SDK receives " + span(rate) + " the connection floor's "
-        + "messages per second (goal ≥ " + Format.num("%.2f", ThroughputBench.RATE_GOAL) + "×, i.e. under 15 % on "
-        + "top) and spends " + span(cpu) + " the floor receiver's CPU per message (goal ≤ "
-        + Format.num("%.1f", ThroughputBench.CPU_GOAL) + "×), over concurrencies "
-        + settings.concurrencies().get(0) + "–" + settings.concurrencies().get(settings.concurrencies().size() - 1)
-        + ".");
+    Map<Verdict, Long> by = new EnumMap<>(Verdict.class);
+    for (Goal g : goals) {
+      by.merge(g.verdict(), 1L, Long::sum);
+    }
+    return Optional.of(goals.size() + " goals: " + by.getOrDefault(Verdict.MET, 0L) + " met, "
+        + by.getOrDefault(Verdict.MISSED, 0L) + " missed, " + by.getOrDefault(Verdict.UNDECIDED, 0L)
+        + " undecided (machine busy), " + by.getOrDefault(Verdict.SKIPPED, 0L) + " skipped.");
   }
 
-  private static String span(List<Double> values) {
-    double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-    double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-    return min == max || Format.num("%.2f", min).equals(Format.num("%.2f", max)) ? Format.num("%.2f×", min)
-        : Format.num("%.2f", min) + "–" + Format.num("%.2f×", max);
-  }
-
-  /** The goals as a table. */
+  /** The goals as a table: per goal, met, missed by how much, undecided (and why) or skipped. */
   public Table goalsTable() {
     List<List<String>> rows = new ArrayList<>();
     for (Goal goal : results.goals()) {
-      rows.add(List.of(goal.name(), goal.target(), goal.actual(), goal.met() ? "met" : "MISSED", goal.margin()));
+      rows.add(List.of(goal.name(), goal.target(), goal.actual(), goal.verdict().label(), goal.margin()));
     }
-    return new Table("goals", "Goals", List.of("goal", "target", "measured (median)", "result", "by how much"), rows,
-        "");
+    return new Table("goals", "Goals", List.of("goal", "target", "measured", "verdict", "by how much / why"), rows,
+        "from one run; UNDECIDED: other processes used more than "
+            + Format.num("%.0f", Disturbance.DEFAULT_THRESHOLD) + " % of the machine's CPU during the run even after "
+            + "redoing it, so a slow figure proves nothing");
   }
 }

@@ -3,10 +3,9 @@ package org.p2pchat.bench.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** The report as console text, CSV and JSON. */
 public final class ReportWriter {
@@ -54,62 +53,42 @@ public final class ReportWriter {
     return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
   }
 
-  /** Everything, samples included, as one JSON object. */
+  /** Everything, samples included, as one JSON object: the records below, written by Jackson. */
   public static byte[] json(Report report) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("mode", report.settings().quick() ? "quick" : "full");
-    root.put("started", report.started().toString());
-    root.put("seconds", report.seconds());
-    ObjectNode machine = root.putObject("machine");
-    machine.put("cpus", report.machine().cpus());
-    machine.put("cpuModel", report.machine().cpuModel());
-    machine.put("memoryKb", report.machine().memoryKb());
-    machine.put("jdk", report.machine().jdk());
-    machine.put("os", report.machine().os());
-    machine.put("loadAverageAtStart", report.machine().loadAverage());
-    machine.put("loadAverageAtEnd", report.loadAtEnd());
-    ObjectNode settings = root.putObject("settings");
-    settings.put("runs", report.settings().runs());
-    settings.put("runMillis", report.settings().runTime().toMillis());
-    settings.put("maxMessagesPerRun", report.settings().messages());
-    settings.put("warmupMessages", report.settings().warmupMessages());
-    report.settings().concurrencies().forEach(settings.putArray("concurrencies")::add);
-    report.settings().sections().stream().sorted().forEach(settings.putArray("sections")::add);
-    report.headline().ifPresent(h -> root.put("headline", h));
-    ArrayNode figures = root.putArray("measurements");
-    for (Measurement m : report.results().measurements()) {
-      ObjectNode f = figures.addObject();
-      f.put("section", m.section());
-      f.put("subject", m.subject());
-      f.put("param", m.param());
-      f.put("metric", m.metric());
-      f.put("unit", m.unit());
-      f.put("median", m.median());
-      f.put("min", m.min());
-      f.put("max", m.max());
-      m.samples().forEach(f.putArray("samples")::add);
-    }
-    ArrayNode goals = root.putArray("goals");
-    for (Goal g : report.results().goals()) {
-      ObjectNode o = goals.addObject();
-      o.put("name", g.name());
-      o.put("target", g.target());
-      o.put("actual", g.actual());
-      o.put("met", g.met());
-      o.put("margin", g.margin());
-    }
-    ArrayNode checks = root.putArray("checks");
-    for (Check c : report.results().checks()) {
-      ObjectNode o = checks.addObject();
-      o.put("name", c.name());
-      o.put("ok", c.ok());
-      o.put("detail", c.detail());
-    }
-    report.results().notes().forEach(root.putArray("notes")::add);
+    Settings st = report.settings();
+    JsonReport doc = new JsonReport(st.quick() ? "quick" : "full", report.started().toString(), report.seconds(),
+        new JsonMachine(report.machine(), report.loadAtEnd()),
+        new JsonSettings(st.runs(), st.runTime().toMillis(), st.messages(), st.warmupMessages(), st.concurrencies(),
+            st.sections().stream().sorted().toList()),
+        report.headline().orElse(null),
+        report.results().measurements().stream().map(JsonMeasurement::of).toList(),
+        report.results().goals(), report.results().checks(), report.results().notes());
     try {
-      return JSON.writeValueAsString(root).concat("\n").getBytes(StandardCharsets.UTF_8);
+      return (JSON.writeValueAsString(doc) + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  record JsonReport(String mode, String started, double seconds, JsonMachine machine, JsonSettings settings,
+      String headline, List<JsonMeasurement> measurements, List<Goal> goals, List<Check> checks,
+      List<String> notes) {}
+
+  record JsonMachine(int cpus, String cpuModel, long memoryKb, String jdk, String os, String loadAverageAtStart,
+      String loadAverageAtEnd) {
+    JsonMachine(Machine m, String loadAtEnd) {
+      this(m.cpus(), m.cpuModel(), m.memoryKb(), m.jdk(), m.os(), m.loadAverage(), loadAtEnd);
+    }
+  }
+
+  record JsonSettings(int runs, long runMillis, int maxMessagesPerRun, int warmupMessages, List<Integer> concurrencies,
+      List<String> sections) {}
+
+  record JsonMeasurement(String section, String subject, String param, String metric, String unit, double median,
+      double min, double max, List<Double> samples) {
+    static JsonMeasurement of(Measurement m) {
+      return new JsonMeasurement(m.section(), m.subject(), m.param(), m.metric(), m.unit(), m.median(), m.min(),
+          m.max(), m.samples());
     }
   }
 }

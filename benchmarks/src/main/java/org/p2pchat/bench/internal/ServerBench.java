@@ -27,15 +27,14 @@ import org.p2pchat.sdk.Listener;
 import org.p2pchat.sdk.Rejection;
 
 /**
- * The reference server: REGISTER to REGISTER_SUCCESS round trips per second at each concurrency (each
- * is two connections, so its floor is half the connection floor), then, on a fresh server, LISTPEER
- * latency with growing numbers of registered peers and the memory that holds them.
+ * The reference server at scale (full runs only): LISTPEER latency with growing numbers of registered
+ * peers and the memory that holds them. REGISTER round trips are {@link RegisterBench}'s.
  *
  * <p>Replies come back to a raw SDK {@link Listener} that only reads frames, so that measuring costs the
  * benchmark as little as possible and a 100,000-peer reply is timed to its last byte, not to our parse.
  */
 public final class ServerBench implements Listener.FrameSink {
-  public static final String SECTION = "server";
+  public static final String SECTION = "server-scale";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration AWAIT_TIMEOUT = Duration.ofSeconds(60);
   private static final int FILL_CONCURRENCY = 32;
@@ -52,8 +51,6 @@ public final class ServerBench implements Listener.FrameSink {
   private final Map<String, List<Double>> samples = new HashMap<>();
   private volatile Semaphore window = new Semaphore(0);
   private HostPort replyAddress;
-  private long sentTotal;
-  private long repliedTotal;
 
   private record Frame(byte[] bytes, long nanos) {}
 
@@ -94,7 +91,6 @@ public final class ServerBench implements Listener.FrameSink {
     Listener listener = Listener.builder().maxBytes(64 * 1024 * 1024).maxConnections(4096).build().start(this);
     try {
       replyAddress = listener.address();
-      roundTrips(jar.get());
       scale(jar.get());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -122,46 +118,6 @@ public final class ServerBench implements Listener.FrameSink {
       server.close();
       throw e;
     }
-  }
-
-  private void roundTrips(Path jar) throws IOException, InterruptedException {
-    try (Server started = startServer(jar, "reference-server")) {
-      ChildProcess server = started.process();
-      HostPort address = started.address();
-      fill(address, "warm", settings.warmupMessages() / 4, 4);
-      int cap = Math.min(settings.messages(), MAX_MESSAGES_A_RUN);
-      for (int round = 0; round < settings.runs(); round++) {
-        for (int c : settings.concurrencies()) {
-          long before = replies.count();
-          window = new Semaphore(c);
-          long cpuBefore = server.cpuNanos();
-          long start = System.nanoTime();
-          LoadGenerator.Load load = LoadGenerator.start(address, registrations("r" + round + "c" + c + "-"), cap, c,
-              settings.runTime(), Gate.of(window));
-          load.awaitEnd();
-          long inWindow = replies.count() - before;
-          long nanos = System.nanoTime() - start;
-          LoadGenerator.Result result = load.finish();
-          long got = replies.await(before + result.sent(), AWAIT_TIMEOUT) - before;
-          long cpu = server.cpuNanos() - cpuBefore;
-          if (got != result.sent() || result.failed() > 0) {
-            results.note("server at concurrency " + c + ": " + result.sent() + " REGISTERs sent, " + got + " replies, "
-                + result.failed() + " failed" + (result.firstError().isEmpty() ? "" : " (" + result.firstError() + ")"));
-          }
-          sentTotal += result.sent();
-          repliedTotal += got;
-          if (got == 0 || inWindow == 0) {
-            continue;
-          }
-          add("rt/" + c + "/rate", inWindow / (nanos / 1e9));
-          add("rt/" + c + "/cpu", cpu / 1e3 / got);
-          progress.printf("server: round %d/%d, concurrency %d: %,.0f REGISTER round trips/s%n", round + 1,
-              settings.runs(), c, inWindow / (nanos / 1e9));
-        }
-      }
-    }
-    results.check("server: every REGISTER got its reply", sentTotal == repliedTotal,
-        sentTotal + " sent, " + repliedTotal + " replies");
   }
 
   /** REGISTER messages for names PREFIX0, PREFIX1, ..., advertising our reply listener. */
@@ -269,25 +225,6 @@ public final class ServerBench implements Listener.FrameSink {
   }
 
   private void report() {
-    List<List<String>> rows = new ArrayList<>();
-    for (int c : settings.concurrencies()) {
-      Optional<Measurement> rate = figure("rt/" + c + "/rate", "register", Integer.toString(c), "rate", "rt/s");
-      Optional<Measurement> cpu = figure("rt/" + c + "/cpu", "register", Integer.toString(c), "cpu", "us/rt");
-      if (rate.isEmpty()) {
-        continue;
-      }
-      Optional<Measurement> floor = results.find(ThroughputBench.SECTION, ThroughputBench.FLOOR, Integer.toString(c),
-          "rate");
-      rows.add(List.of(Integer.toString(c), Format.range(rate.get(), "%,.0f"),
-          floor.map(f -> Format.num("%,.0f", f.median() / 2)).orElse("-"),
-          floor.map(f -> Format.num("%.2f", rate.get().median() / (f.median() / 2))).orElse("-"),
-          cpu.map(m -> Format.range(m, "%.1f")).orElse("-")));
-    }
-    results.table(new Table("server-register", "Reference server: REGISTER → REGISTER_SUCCESS round trips per second",
-        List.of("concurrency", "round trips / s", "floor / 2", "vs floor / 2", "server CPU µs/round trip"), rows,
-        "concurrency = REGISTERs awaiting their reply; each round trip is two connections; runs of "
-            + Format.num("%.1f", settings.runTime().toMillis() / 1e3) + " s; server CPU from /proc (10 ms ticks)"));
-
     List<List<String>> scaleRows = new ArrayList<>();
     Optional<Measurement> idle = figure("mem/0/rss", "scale", "0", "rss", "KiB");
     idle.ifPresent(m -> scaleRows.add(List.of("0", "-", "-", Format.megabytes(m.median()), "-")));

@@ -28,7 +28,7 @@ public record Settings(boolean quick, Set<String> sections, List<Integer> concur
     int warmupMessages, Duration sampleTimeLimit, List<Integer> serverScale, List<String> codecTypes,
     List<String> diagnosticReceivers, List<String> receiverJvmOptions, Path root, Path out) {
 
-  public static final List<String> ALL_SECTIONS = List.of("throughput", "codec", "peer", "server", "startup");
+  public static final List<String> ALL_SECTIONS = Benchmarks.names();
 
   public Settings {
     sections = Set.copyOf(sections);

@@ -19,21 +19,25 @@ public final class StartupBench {
   public static final String SECTION = "startup";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+  static final double GOAL_MILLIS = 400;
+
+  private final BenchContext ctx;
   private final Settings settings;
   private final Results results;
   private final PrintStream progress;
 
-  public StartupBench(Settings settings, Results results, PrintStream progress) {
-    this.settings = settings;
-    this.results = results;
-    this.progress = progress;
+  public StartupBench(BenchContext ctx) {
+    this.ctx = ctx;
+    this.settings = ctx.settings();
+    this.results = ctx.results();
+    this.progress = ctx.progress();
   }
 
   private interface Launch {
     ChildProcess start(int attempt) throws IOException;
   }
 
-  public void run() throws IOException {
+  public void run() throws Exception {
     Map<String, Launch> subjects = new LinkedHashMap<>();
     subjects.put("JVM floor (minimal receiver)", attempt -> {
       List<String> command = new ArrayList<>();
@@ -58,13 +62,25 @@ public final class StartupBench {
     for (Map.Entry<String, Launch> subject : subjects.entrySet()) {
       List<Double> millis = new ArrayList<>();
       List<Double> rss = new ArrayList<>();
+      List<Disturbance> disturbances = new ArrayList<>();
       for (int attempt = 0; attempt < attempts; attempt++) {
-        try (ChildProcess child = subject.getValue().start(attempt)) {
-          child.awaitListening(START_TIMEOUT);
-          millis.add(child.nanosSinceStart() / 1e6);
-          if (child.staysAliveFor(idle)) {
-            rss.add((double) child.rssKb());
+        int launch = attempt;
+        try {
+          Attempts.Outcome<double[]> o = Attempts.measure("startup of " + subject.getKey(), ctx, ctx.tries(), () -> {
+            ChildProcess child = subject.getValue().start(launch);
+            try {
+              child.awaitListening(START_TIMEOUT);
+              double ms = child.nanosSinceStart() / 1e6;
+              return new double[] {ms, child.staysAliveFor(idle) ? child.rssKb() : -1};
+            } finally {
+              child.stop();
+            }
+          });
+          millis.add(o.value()[0]);
+          if (o.value()[1] >= 0) {
+            rss.add(o.value()[1]);
           }
+          disturbances.add(o.disturbance());
         } catch (IOException e) {
           results.note("startup of " + subject.getKey() + " failed: " + e.getMessage());
         }
@@ -77,6 +93,10 @@ public final class StartupBench {
       Measurement time = results.add(new Measurement(SECTION, subject.getKey(), "", "time", "ms", millis));
       Optional<Measurement> memory = rss.isEmpty() ? Optional.empty()
           : Optional.of(results.add(new Measurement(SECTION, subject.getKey(), "", "rss", "KiB", rss)));
+      if (!subject.getKey().startsWith("JVM")) {
+        results.goal(Goal.atMost("start-up to `listening on`, " + subject.getKey(), time.median(), GOAL_MILLIS,
+            " ms", "%.0f", Disturbance.worst(disturbances), Verdict.Kind.ABSOLUTE));
+      }
       rows.add(List.of(subject.getKey(), Format.range(time, "%,.0f"),
           memory.map(m -> Format.megabytes(m.median())).orElse("-")));
       progress.printf("startup: %s: %,.0f ms to listening%n", subject.getKey(), time.median());

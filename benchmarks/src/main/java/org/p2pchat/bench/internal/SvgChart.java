@@ -55,12 +55,13 @@ public final class SvgChart {
   private static SvgChart of(Results results, String metric, String title, String yLabel, boolean withPeer) {
     SvgChart chart = new SvgChart(title, yLabel);
     Map<String, String> names = new LinkedHashMap<>();
-    names.put(ThroughputBench.SECTION + "/" + ThroughputBench.FLOOR, "floor (minimal receiver)");
+    if (withPeer) {
+      names.put(PeerBench.SECTION + "/c-receiver", "C receiver (minimal), C driver");
+      names.put(PeerBench.SECTION + "/peer", "reference peer (shown), C driver");
+    }
+    names.put(ThroughputBench.SECTION + "/" + ThroughputBench.FLOOR, "Java floor (minimal receiver)");
     names.put(ThroughputBench.SECTION + "/" + ThroughputBench.SDK, "SDK, validating");
     names.put(ThroughputBench.SECTION + "/" + ThroughputBench.SDK_NO_VALIDATION, "SDK, no validation");
-    if (withPeer) {
-      names.put(PeerBench.SECTION + "/" + PeerBench.SUBJECT, "reference peer (shown)");
-    }
     for (Map.Entry<String, String> e : names.entrySet()) {
       List<Point> points = new ArrayList<>();
       for (Measurement m : results.measurements()) {

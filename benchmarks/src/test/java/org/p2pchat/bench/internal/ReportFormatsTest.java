@@ -30,10 +30,10 @@ class ReportFormatsTest {
 
   @Test
   void goalsSayByHowMuchTheyAreMissedOrMet() {
-    Goal missed = Goal.atMost("cpu", 1.56, 1.3, "x", "%.2f");
+    Goal missed = Goal.atMost("cpu", 1.56, 1.3, "x", "%.2f", Disturbance.NONE, Verdict.Kind.RATIO);
     assertFalse(missed.met());
     assertEquals("missed by 20.0 %", missed.margin());
-    Goal met = Goal.atLeast("rate", 0.95, 0.87, "x", "%.2f");
+    Goal met = Goal.atLeast("rate", 0.95, 0.87, "x", "%.2f", Disturbance.NONE, Verdict.Kind.RATIO);
     assertTrue(met.met());
     assertEquals("met, 9.2 % to spare", met.margin());
   }
@@ -61,6 +61,44 @@ class ReportFormatsTest {
     String second = MarkdownDoc.render(report, java.util.Map.of(), edited);
     assertTrue(second.contains(MarkdownDoc.ANALYSIS_BEGIN + "\nThe worker handoff costs 5 µs.\n"
         + MarkdownDoc.ANALYSIS_END), second);
+  }
+
+  @Test
+  void docHeadlineStatesEachGoalsVerdictAndTheMachine() {
+    Report report = emptyReport();
+    Disturbance busy = new Disturbance(3.7, 48, 15);
+    report.results().goal(Goal.atLeast("peer CPU/msg, C ÷ peer, 1 sender", 0.9, 0.75, "×", "%.2f",
+        Disturbance.NONE, Verdict.Kind.RATIO));
+    report.results().goal(Goal.atMost("server CPU per op", 300, 250, " µs", "%.0f", Disturbance.NONE,
+        Verdict.Kind.ABSOLUTE));
+    report.results().goal(Goal.atLeast("peer rate ÷ C", 0.5, 0.85, "×", "%.2f", busy, Verdict.Kind.RATIO));
+    report.results().goal(Goal.skipped("server ÷ C floor", "≥ 1×", "no gcc"));
+    String md = MarkdownDoc.render(report, java.util.Map.of(), null);
+    int headline = md.indexOf("## Headline");
+    int machine = md.indexOf("## Machine and run");
+    assertTrue(headline >= 0 && machine > headline, md);
+    String top = md.substring(headline, machine);
+    assertTrue(top.contains("**4 goals: 1 met, 1 missed, 1 undecided (machine busy), 1 skipped.**"), top);
+    assertTrue(top.contains("| peer CPU/msg, C ÷ peer, 1 sender | ≥ 0.75× | 0.90× | met | met, 20.0 % to spare |"),
+        top);
+    assertTrue(top.contains("| MISSED | missed by 20.0 % |"), top);
+    assertTrue(top.contains("| UNDECIDED | UNDECIDED: machine busy (load 3.70, other CPU 48%); 41.2 % short as "
+        + "measured |"), top);
+    assertTrue(top.contains("| skipped | skipped: no gcc |"), top);
+    assertTrue(top.contains("2 CPUs (test CPU), test OS, test JDK; load average 0.00 0.00 0.00"), top);
+  }
+
+  @Test
+  void jsonReportCarriesEveryGoalsVerdict() throws Exception {
+    Report report = emptyReport();
+    report.results().goal(Goal.skipped("x", "≥ 1×", "no gcc"));
+    report.results().add(Measurement.of("peer", "peer", "1", "rate", "msg/s", 3, 1, 2));
+    com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(ReportWriter.json(report));
+    assertEquals("SKIPPED", json.get("goals").get(0).get("verdict").asText());
+    assertEquals(2.0, json.get("measurements").get(0).get("median").asDouble());
+    assertEquals(3, json.get("measurements").get(0).get("samples").size());
+    assertEquals("quick", json.get("mode").asText());
   }
 
   @Test

@@ -1,0 +1,143 @@
+package org.p2pchat.bench.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.p2pchat.protocol.HostPort;
+
+/**
+ * The reference server's REGISTER → REGISTER_SUCCESS round trips per second and CPU per round trip,
+ * at 1 and 32 outstanding, against the 2018 Python server's figures (measured on this machine when the
+ * goal was set, kept as constants) and against a minimal C request/reply server run beside it with the
+ * same C driver. The server keeps its state file on disk under the output directory, so every reply
+ * waits for a real fsync.
+ */
+public final class RegisterBench {
+  public static final String SECTION = "server";
+  /** Outstanding REGISTERs, the 2018 server's rate and CPU per op there. */
+  record Python(int outstanding, double rate, double cpuMicros, double goal) {}
+
+  static final List<Python> PYTHON = List.of(new Python(1, 2_768, 249, 1.0), new Python(32, 4_587, 211, 1.5));
+  static final double CPU_GOAL_MICROS = 250;
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final BenchContext ctx;
+  private final Settings settings;
+  private final Results results;
+
+  public RegisterBench(BenchContext ctx) {
+    this.ctx = ctx;
+    this.settings = ctx.settings();
+    this.results = ctx.results();
+  }
+
+  private record Run(double rate, double cpuMicros, long sent, long replies, long errors) {}
+
+  public void run() throws Exception {
+    Optional<Path> jar = ProjectRoot.runnableJar(settings.root(), "reference-server");
+    CBuild.Outcome c = ctx.c();
+    if (jar.isEmpty()) {
+      for (Python py : PYTHON) {
+        results.goal(Goal.skipped(rateGoal(py), "≥ " + py.goal + "×", "no reference-server jar"));
+      }
+      return;
+    }
+    Path state = settings.out().resolve("server-state.jsonl");
+    Files.deleteIfExists(state);
+    List<AutoCloseable> open = new ArrayList<>();
+    try {
+      ChildProcess server = ReferenceApp.start("server", jar.get(), "server", List.of("--host", "127.0.0.1",
+          "--port", "0", "--state", state.toString()), settings.logDir());
+      open.add(server);
+      HostPort ours = server.awaitListening(START_TIMEOUT);
+      Cpus.pin(server.pid(), Cpus.TARGET_CPU);
+      ChildProcess floor = null;
+      HostPort floorAddress = null;
+      CDriver driver = null;
+      if (c.programs().isPresent()) {
+        floor = ChildProcess.start("c-rrserver", List.of(c.programs().get().rrserver().toString()),
+            settings.logDir());
+        open.add(floor);
+        floorAddress = floor.awaitListening(START_TIMEOUT);
+        Cpus.pin(floor.pid(), Cpus.TARGET_CPU);
+        driver = new CDriver(c.programs().get().driver());
+      } else {
+        for (Python py : PYTHON) {
+          results.goal(Goal.skipped(rateGoal(py), "≥ " + py.goal + "× the 2018 server", c.problem()));
+          results.goal(Goal.skipped(cpuGoal(py), "≤ 250 µs", c.problem()));
+        }
+        return;
+      }
+      CDriver d = driver;
+      ChildProcess f = floor;
+      HostPort fa = floorAddress;
+      run(d, server, ours, 4, Duration.ofMillis(settings.quick() ? 1000 : 3000), "warm");
+      List<List<String>> rows = new ArrayList<>();
+      long sent = 0;
+      long replied = 0;
+      long errors = 0;
+      for (Python py : PYTHON) {
+        int n = py.outstanding;
+        Attempts.Outcome<Run[]> o = Attempts.measure("server, " + n + " outstanding", ctx, ctx.tries(), () -> {
+          String tag = "r" + n + "t" + System.nanoTime() % 1_000_000;
+          return new Run[] {run(d, f, fa, n, settings.runTime(), "c" + tag), run(d, server, ours, n,
+              settings.runTime(), tag)};
+        });
+        Run cr = o.value()[0];
+        Run sr = o.value()[1];
+        sent += sr.sent;
+        replied += sr.replies;
+        errors += sr.errors;
+        String param = Integer.toString(n);
+        results.add(Measurement.of(SECTION, "c-rrserver", param, "rate", "rt/s", cr.rate));
+        results.add(Measurement.of(SECTION, "c-rrserver", param, "cpu", "us/rt", cr.cpuMicros));
+        results.add(Measurement.of(SECTION, "register", param, "rate", "rt/s", sr.rate));
+        results.add(Measurement.of(SECTION, "register", param, "cpu", "us/rt", sr.cpuMicros));
+        results.goal(Goal.atLeast(rateGoal(py), sr.rate / py.rate, py.goal, "×", "%.2f", o.disturbance(),
+            Verdict.Kind.ABSOLUTE));
+        results.goal(Goal.atMost(cpuGoal(py), sr.cpuMicros, CPU_GOAL_MICROS, " µs", "%.0f", o.disturbance(),
+            Verdict.Kind.ABSOLUTE));
+        rows.add(List.of(param, Format.num("%,.0f", py.rate) + " / " + Format.num("%.0f", py.cpuMicros),
+            Format.num("%,.0f", cr.rate) + " / " + Format.num("%.0f", cr.cpuMicros),
+            Format.num("%,.0f", sr.rate) + " / " + Format.num("%.0f", sr.cpuMicros),
+            Format.num("%.2f", sr.rate / py.rate), Format.num("%.2f", sr.rate / cr.rate),
+            o.disturbance().describe() + (o.tries() > 1 ? ", " + o.tries() + " tries" : "")));
+        ctx.progress().printf("server: %d outstanding: C %,.0f rt/s; server %,.0f rt/s, %.0f µs/rt (%s)%n", n,
+            cr.rate, sr.rate, sr.cpuMicros, o.disturbance().describe());
+      }
+      results.check("server: every REGISTER got its REGISTER_SUCCESS", sent == replied && errors == 0,
+          sent + " sent, " + replied + " replies, " + errors + " REGISTER_ERROR");
+      results.table(new Table("server-register", "Reference server: REGISTER → REGISTER_SUCCESS round trips",
+          List.of("outstanding", "2018 Python rt/s / µs CPU", "C floor rt/s / µs CPU", "server rt/s / µs CPU",
+              "server ÷ Python", "server ÷ C floor", "machine during the round"), rows,
+          "one run of " + Format.num("%.1f s", settings.runTime().toMillis() / 1e3) + " each, C floor then server, "
+              + "same C driver; the Python figures are the 2018 server's on this machine (issue 11); state file on "
+              + "disk (under --out), so replies wait for fsync; CPU from /proc (10 ms ticks)"));
+    } finally {
+      for (AutoCloseable x : open) {
+        x.close();
+      }
+    }
+  }
+
+  private static String rateGoal(Python py) {
+    return "server REGISTER round trips/s ÷ 2018 Python's (" + Format.num("%,.0f", py.rate) + "), "
+        + py.outstanding + " outstanding";
+  }
+
+  private static String cpuGoal(Python py) {
+    return "server CPU per REGISTER round trip, " + py.outstanding + " outstanding";
+  }
+
+  private Run run(CDriver driver, ChildProcess target, HostPort address, int outstanding, Duration time, String tag)
+      throws IOException {
+    long cpu = target.cpuNanos();
+    CDriver.Result r = driver.register(address, outstanding, time, tag);
+    long used = target.cpuNanos() - cpu;
+    return new Run(r.rate(), r.done() == 0 ? 0 : used / 1e3 / r.done(), r.sent(), r.done(), r.errors());
+  }
+}
