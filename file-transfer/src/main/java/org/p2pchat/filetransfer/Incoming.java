@@ -43,6 +43,7 @@ public final class Incoming implements Closeable {
   private final TreeMap<Integer, byte[]> early = new TreeMap<>();
   private final int resumedFrom;
   private FileChannel channel;
+  private Sidecar sidecar;
   private int next;
   private int lastAcked;
   private ChunkResult terminal;
@@ -90,7 +91,7 @@ public final class Incoming implements Closeable {
       channel.truncate(keep);
       Incoming in = new Incoming(downloads, offer, safeName, part, meta, limits.window(), channel, next);
       in.rehash(keep);
-      Sidecar.write(meta, offer, keep);
+      in.sidecar = Sidecar.create(meta, offer, keep);
       return in;
     } catch (IOException e) {
       closeQuietly(channel);
@@ -202,7 +203,7 @@ public final class Incoming implements Closeable {
         sha.update(data);
         next++;
       }
-      Sidecar.write(meta, offer, verifiedBytes());
+      sidecar.mark(verifiedBytes());
     } catch (IOException e) {
       return fail(FailureReason.IO_ERROR, "writing " + part.getFileName() + ": " + e.getClass().getSimpleName());
     }
@@ -231,16 +232,13 @@ public final class Incoming implements Closeable {
     String actual = Hex.of(sha.digest());
     if (!actual.equals(offer.sha256())) {
       ChunkResult failed = fail(FailureReason.CHECKSUM_MISMATCH, "got " + actual.substring(0, 12) + "…");
-      try {
-        Sidecar.write(meta, offer, 0); // some chunk is wrong and nobody knows which: start over next time
-      } catch (IOException e) {
-        deleteSidecar(); // without a sidecar the next attempt starts over too
-      }
+      deleteSidecar(); // some chunk is wrong and nobody knows which: without a sidecar the next try starts over
       return failed;
     }
     try {
       channel.force(true);
       channel.close();
+      closeQuietly(sidecar);
       Path placed = SafeFileNames.publish(part, downloads, safeName);
       Sidecar.delete(meta);
       terminal = ChunkResult.completed(next, placed);
@@ -262,11 +260,13 @@ public final class Incoming implements Closeable {
   @Override
   public void close() {
     closeQuietly(channel);
+    closeQuietly(sidecar);
   }
 
   private ChunkResult fail(FailureReason reason, String detail) {
     early.clear();
     closeQuietly(channel);
+    closeQuietly(sidecar);
     terminal = ChunkResult.failed(next, reason, detail);
     return terminal;
   }
@@ -289,6 +289,7 @@ public final class Incoming implements Closeable {
 
   private void deleteSidecar() {
     try {
+      closeQuietly(sidecar);
       Sidecar.delete(meta);
     } catch (IOException e) {
       // A stale mark only costs a second SHA-256 failure; the final check still guards the file.
@@ -296,7 +297,7 @@ public final class Incoming implements Closeable {
     }
   }
 
-  private static void closeQuietly(FileChannel c) {
+  private static void closeQuietly(java.io.Closeable c) {
     if (c == null) {
       return;
     }
