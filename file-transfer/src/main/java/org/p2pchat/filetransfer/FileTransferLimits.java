@@ -8,7 +8,7 @@ import java.time.Duration;
  */
 public final class FileTransferLimits {
   /** Default chunk size, chosen from measurements (docs/file-transfer.md). */
-  public static final int DEFAULT_CHUNK_SIZE = 64 * 1024;
+  public static final int DEFAULT_CHUNK_SIZE = 128 * 1024;
 
   private final long maxFileSize;
   private final int maxTransfersPerPeer;
@@ -126,7 +126,7 @@ public final class FileTransferLimits {
       return this;
     }
 
-    /** Chunk size for files we send; default 64 KiB (measured, docs/file-transfer.md), at most 512 KiB. */
+    /** Chunk size for files we send; default 128 KiB (measured, docs/file-transfer.md), at most 512 KiB. */
     public Builder chunkSize(int bytes) {
       if (bytes < 1 || bytes > Offer.MAX_CHUNK_SIZE) {
         throw new IllegalArgumentException("chunkSize must be 1 to " + Offer.MAX_CHUNK_SIZE);

@@ -43,7 +43,7 @@ class ThrottleTest {
   @Test
   void twoTransfersToOnePeerShareTheBandwidthFairly() {
     long rate = 4 * 1024 * 1024;
-    int chunk = 87_500; // about one encoded 64 KiB chunk
+    int chunk = 174_900; // about one 128 KiB chunk as a message
     PeerThrottle throttle = new PeerThrottle(rate, chunk, 0);
     throttle.add("big");
     throttle.add("small");
