@@ -218,6 +218,23 @@ public final class Incoming implements Closeable {
   }
 
   /**
+   * {@link #accept} for a FILE_CHUNK's fields as they arrived: {@code data} that is not valid base64 fails the
+   * transfer as {@link FailureReason#CORRUPT_CHUNK} instead of throwing.
+   */
+  public ChunkResult acceptWire(String transferId, long index, String base64, long crc32c) {
+    if (terminal != null) {
+      return terminal;
+    }
+    Chunk chunk;
+    try {
+      chunk = Chunk.fromWire(transferId, index, base64, crc32c);
+    } catch (IllegalArgumentException e) {
+      return fail(FailureReason.CORRUPT_CHUNK, "chunk " + index + " is not valid base64");
+    }
+    return accept(chunk);
+  }
+
+  /**
    * Verifies the SHA-256 and moves the file into place; {@link #accept} calls it after the last chunk, and the
    * caller calls it directly only for a 0-byte file (which has no chunks). Returns the result, {@link
    * ChunkResult.Status#COMPLETED} with the final path or {@link ChunkResult.Status#FAILED}.

@@ -27,10 +27,20 @@ public final class TransferTable {
   /**
    * Adds {@code t} if its peer has room: empty when admitted, {@link FailureReason#BUSY} when the peer already
    * has {@code maxTransfersPerPeer} transfers not yet ended, {@link FailureReason#PROTOCOL} when the id is taken.
+   * Also BUSY for a download of a file (same SHA-256 and size) already being received: both would write the same
+   * {@code .part} file.
    */
   public Optional<FailureReason> admit(Transfer t) {
     if (byId.containsKey(t.id())) {
       return Optional.of(FailureReason.PROTOCOL);
+    }
+    if (t.side() == Transfer.Side.RECEIVE) {
+      for (Transfer other : byId.values()) {
+        if (other.side() == Transfer.Side.RECEIVE && !other.state().isFinal()
+            && other.offer().sha256().equals(t.offer().sha256()) && other.offer().size() == t.offer().size()) {
+          return Optional.of(FailureReason.BUSY);
+        }
+      }
     }
     if (active(t.peer()) >= limits.maxTransfersPerPeer()) {
       return Optional.of(FailureReason.BUSY);

@@ -260,6 +260,48 @@ class RoundTripTest {
   }
 
   @Test
+  void chunkThatIsNotBase64FailsAsCorrupt() throws Exception {
+    Path src = source("b.bin", 10, 17);
+    try (Outgoing out = Outgoing.open(src, "t", "b.bin", CHUNK)) {
+      Incoming in = Incoming.open(downloads(), out.offer(), LIMITS);
+      ChunkResult r = in.acceptWire("t", 0, "not base64!", 0);
+      assertEquals(FailureReason.CORRUPT_CHUNK, r.reason());
+      assertEquals(r, in.acceptWire("t", 0, out.chunk(0).base64(), out.chunk(0).crc32c()));
+    }
+  }
+
+  @Test
+  void wireFieldsOfEveryChunkRoundTrip() throws Exception {
+    Path src = source("w.bin", 3L * CHUNK + 1, 18);
+    try (Outgoing out = Outgoing.open(src, "t", "w.bin", CHUNK)) {
+      Incoming in = Incoming.open(downloads(), out.offer(), LIMITS);
+      ChunkResult r = null;
+      for (int i = 0; i < out.offer().chunkCount(); i++) {
+        Chunk c = out.chunk(i);
+        r = in.acceptWire(c.transferId(), c.index(), c.base64(), c.crc32c());
+      }
+      assertArrivedIdentical(src, r);
+    }
+  }
+
+  @Test
+  void resumeWithADifferentChunkSizeKeepsTheVerifiedBytesRoundedDown() throws Exception {
+    Path src = source("r.bin", 10L * CHUNK, 19);
+    try (Outgoing out = Outgoing.open(src, "a", "r.bin", CHUNK)) {
+      Incoming in = Incoming.open(downloads(), out.offer(), LIMITS);
+      for (int i = 0; i < 3; i++) {
+        in.accept(overTheWire(out.chunk(i)));
+      }
+      in.close();
+    }
+    try (Outgoing out = Outgoing.open(src, "b", "r.bin", 2 * CHUNK)) {
+      Incoming in = Incoming.open(downloads(), out.offer(), LIMITS);
+      assertEquals(1, in.next(), "3 small chunks verified = 1 big chunk and a half, rounded down");
+      assertArrivedIdentical(src, send(out, in, 1, new Random(4)));
+    }
+  }
+
+  @Test
   void offerOverTheSizeLimitIsRefusedBeforeAnyFileExists() throws Exception {
     Offer offer = new Offer("t", "huge.iso", 11, "0".repeat(64), 4);
     FileTransferLimits small = FileTransferLimits.builder().maxFileSize(10).build();

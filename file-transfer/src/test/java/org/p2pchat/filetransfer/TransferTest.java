@@ -160,9 +160,9 @@ class TransferTest {
     TransferTable table = new TransferTable(LIMITS);
     Transfer a = Transfer.offered(Transfer.Side.RECEIVE, "alice", OFFER, 0, LIMITS);
     Transfer b = Transfer.offered(Transfer.Side.SEND, "alice", new Offer("b", "x", 1, "f".repeat(64), 1), 0, LIMITS);
-    Transfer c = Transfer.offered(Transfer.Side.RECEIVE, "alice", new Offer("c", "y", 1, "f".repeat(64), 1), 0,
+    Transfer c = Transfer.offered(Transfer.Side.RECEIVE, "alice", new Offer("c", "y", 1, "c".repeat(64), 1), 0,
         LIMITS);
-    Transfer d = Transfer.offered(Transfer.Side.RECEIVE, "bob", new Offer("d", "y", 1, "f".repeat(64), 1), 0,
+    Transfer d = Transfer.offered(Transfer.Side.RECEIVE, "bob", new Offer("d", "y", 1, "d".repeat(64), 1), 0,
         LIMITS);
     assertEquals(Optional.empty(), table.admit(a));
     assertEquals(Optional.empty(), table.admit(b));
@@ -175,6 +175,18 @@ class TransferTest {
     table.prune(0);
     assertEquals(List.of(b, d, c), table.list());
     assertEquals(16, TransferTable.newId(new SplittableRandom(1)).length());
+  }
+
+  @Test
+  void tableRefusesASecondConcurrentDownloadOfTheSameFile() {
+    TransferTable table = new TransferTable(LIMITS);
+    Transfer first = Transfer.offered(Transfer.Side.RECEIVE, "alice", OFFER, 0, LIMITS);
+    Offer same = new Offer("other", "copy.jpg", OFFER.size(), OFFER.sha256(), 50);
+    Transfer second = Transfer.offered(Transfer.Side.RECEIVE, "bob", same, 0, LIMITS);
+    assertEquals(Optional.empty(), table.admit(first));
+    assertEquals(Optional.of(FailureReason.BUSY), table.admit(second));
+    first.cancel(false, 0);
+    assertEquals(Optional.empty(), table.admit(second));
   }
 
   @Test
