@@ -3,7 +3,10 @@ package org.p2pchat.filetransfer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.text.Normalizer;
@@ -91,6 +94,9 @@ public final class SafeFileNames {
    * atomic move onto the file we just created), so two finishing transfers cannot pick the same name.
    */
   public static Path publish(Path source, Path dir, String safeName) throws IOException {
+    if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+      throw new NoSuchFileException(source.toString());
+    }
     for (int n = 0; n <= MAX_COPIES; n++) {
       Path target = dir.resolve(numbered(safeName, n));
       try {
@@ -99,15 +105,17 @@ public final class SafeFileNames {
         return target;
       } catch (FileAlreadyExistsException taken) {
         continue;
-      } catch (UnsupportedOperationException | IOException noLinks) {
-        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
+      } catch (UnsupportedOperationException | FileSystemException noLinks) {
         Path reserved = reserve(target);
         if (reserved == null) {
           continue;
         }
-        Files.move(source, reserved, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+          Files.move(source, reserved, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          Files.deleteIfExists(reserved); // never leave an empty file under the name
+          throw e;
+        }
         return reserved;
       }
     }

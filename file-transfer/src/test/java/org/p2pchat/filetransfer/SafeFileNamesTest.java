@@ -107,6 +107,13 @@ class SafeFileNamesTest {
   }
 
   @Test
+  void publishingAMissingFileFailsAndLeavesNothingUnderTheName() throws Exception {
+    org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.NoSuchFileException.class,
+        () -> SafeFileNames.publish(dir.resolve(".gone.part"), dir, "gone.txt"));
+    assertFalse(Files.exists(dir.resolve("gone.txt")));
+  }
+
+  @Test
   void concurrentClaimsGetDistinctNames() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
