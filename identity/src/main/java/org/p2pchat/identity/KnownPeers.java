@@ -50,7 +50,7 @@ public final class KnownPeers {
                 case VERIFIED -> n + " " + pinned + " verified";
                 case UNVERIFIED -> n + (pinned == null ? "" : " " + pinned) + " unverified (2018 peer)";
                 case CHANGED -> n + " " + pinned + " changed (offered " + offered + ")";
-                case UNKNOWN -> n + " unknown";
+                case UNKNOWN -> n + (pinned == null ? "" : " " + pinned + " expected") + " unknown";
             };
         }
     }
@@ -168,7 +168,7 @@ public final class KnownPeers {
 
     public synchronized Whois whois(String name) {
         Pin p = pins.get(name);
-        Status s = last.getOrDefault(name, p != null ? Status.VERIFIED : Status.UNKNOWN);
+        Status s = last.getOrDefault(name, p != null && p.key() != null ? Status.VERIFIED : Status.UNKNOWN);
         IdentityKey o = offered.get(name);
         return new Whois(name, s, p == null ? null : p.fingerprint(), o == null ? null : o.fingerprint());
     }
