@@ -38,6 +38,6 @@ def canon(o): return json.dumps(o,sort_keys=True,separators=(',',':'),ensure_asc
 exitd={"peername":"alice","ts":1767225600000,"nonce":"AAECAwQFBgcICQoLDA0ODw"}
 sb=b'p2pchat-identity-v1/message\0'+canon({"msgtype":"EXIT_NETWORK","msgdata":exitd})
 ok('exit bytes', sb.decode()==v['exit.signing-bytes'].replace('\\0','\0')); ok('exit.sig', a.sign(sb)==b64(v['exit.sig']))
-rep={"peerlist":{"zoë":["127.0.0.1",30003],"alice":["localhost",30001]},"to":"alice","re":"AAECAwQFBgcICQoLDA0ODw"}
+rep={"peerlist":{"zoë":["127.0.0.1",30003],"alice":["localhost",30001]},"idkey":v["bob.idkey"],"to":"alice","re":"AAECAwQFBgcICQoLDA0ODw"}
 sb=b'p2pchat-identity-v1/message\0'+canon({"msgtype":"LISTPEER","msgdata":rep})
 ok('listpeer bytes', sb.decode()==v['listpeer-reply.signing-bytes'].replace('\\0','\0')); ok('listpeer.sig', b.sign(sb)==b64(v['listpeer-reply.sig']))

@@ -59,17 +59,47 @@ public final class InitiatorHandshake {
     }
 
     /**
-     * Verifies CHAT_ACCEPT from {@code responder} (its peername/host/port as received). Usable once; on success the
-     * caller sends CHAT_CONFIRM {peername: self.name, sig: result.confirmSig()} and may then seal messages. On any
-     * failure the handshake is over ({@link Reason#WRONG_STATE} afterwards) and nothing must be acted on.
+     * Verifies a signed CHAT_REFUSE from {@code responder} (peername as received; host/port = where the request was
+     * sent) and returns the refuser's key. Refuses an unsigned or wrong one, or one by another key than expected.
+     */
+    public IdentityKey onRefuse(Endpoint responder, HandshakeFields refuse, Instant now) throws IdentityException {
+        if (done) {
+            throw new IdentityException(Reason.WRONG_STATE, "CHAT_REFUSE for a handshake that is already finished");
+        }
+        if (refuse == null || !refuse.advertisesIdentity()) {
+            throw new IdentityException(Reason.NOT_SUPPORTED, "CHAT_REFUSE without identity fields");
+        }
+        IdentityKey peerKey = IdentityKey.parse(refuse.idkey());
+        byte[] sig = Bytes.unb64("sig", refuse.sig(), IdentityKey.SIGNATURE_LENGTH);
+        byte[] signed = Transcript.refusal(
+                new Transcript.Half(Handshake.FEATURES, self, me.publicKey().bytes(), ephemeral.publicKey(), nonce),
+                responder, peerKey.bytes());
+        if (!peerKey.verify(signed, sig)) {
+            throw new IdentityException(Reason.BAD_SIGNATURE, "CHAT_REFUSE signature does not verify");
+        }
+        if (expectedPeer != null && !expectedPeer.equals(peerKey)) {
+            throw new IdentityException(Reason.PINNED_KEY_MISMATCH, "CHAT_REFUSE by key " + peerKey.fingerprint()
+                    + ", expected " + expectedPeer.fingerprint());
+        }
+        if (now.isAfter(deadline)) {
+            throw new IdentityException(Reason.EXPIRED, "CHAT_REFUSE after the chat request expired");
+        }
+        done = true;
+        return peerKey;
+    }
+
+    /**
+     * Verifies CHAT_ACCEPT from {@code responder} (its peername/host/port as received). Succeeds once; then the
+     * caller sends CHAT_CONFIRM {peername: self.name, sig: result.confirmSig()} and may seal messages. A refused
+     * accept changes nothing (the genuine one may still come) and must not be acted on.
      */
     public Handshake.InitiatorResult onAccept(Endpoint responder, HandshakeFields accept, Instant now)
             throws IdentityException {
         if (done) {
             throw new IdentityException(Reason.WRONG_STATE, "CHAT_ACCEPT for a handshake that is already finished");
         }
-        done = true;
         if (now.isAfter(deadline)) {
+            done = true;
             throw new IdentityException(Reason.EXPIRED, "CHAT_ACCEPT after the chat request expired");
         }
         if (accept == null || !accept.advertisesIdentity()) {
@@ -91,6 +121,7 @@ public final class InitiatorHandshake {
                     + expectedPeer.fingerprint());
         }
         byte[] shared = ephemeral.agree(peerEph);
+        done = true; // only a verified accept ends the wait: a forged one must not block the genuine one
         byte[] keys = Ephemeral.sessionKeys(shared, t);
         Arrays.fill(shared, (byte) 0);
         Session session = Session.of(Arrays.copyOfRange(keys, 0, 32), Arrays.copyOfRange(keys, 32, 64),

@@ -96,22 +96,38 @@ public final class ResponderHandshake {
                 Bytes.b64(nonce), Bytes.b64(sig));
     }
 
+    /**
+     * The person said no: the fields of a signed CHAT_REFUSE {peername, features, idkey, sig} (peername = our name;
+     * a 2018 CHAT_REFUSE is {}). Ends the handshake.
+     */
+    public HandshakeFields refuse() throws IdentityException {
+        if (state != State.RECEIVED) {
+            throw new IdentityException(Reason.WRONG_STATE, "chat request already answered");
+        }
+        state = State.DONE;
+        byte[] sig = me.sign(Transcript.refusal(
+                new Transcript.Half(request.features(), initiator, claimedKey.bytes(), peerEph, peerNonce),
+                self, me.publicKey().bytes()));
+        return new HandshakeFields(Handshake.FEATURES, me.publicKey().base64url(), null, null, Bytes.b64(sig));
+    }
+
     /** When CHAT_CONFIRM must have arrived; null before {@link #accept}. */
     public Instant deadline() {
         return deadline;
     }
 
     /**
-     * Verifies CHAT_CONFIRM {peername, sig}. Usable once. {@code expectedPeer} (nullable) is a pinned key the
-     * initiator must prove. On success both sides are authenticated and the session is ready.
+     * Verifies CHAT_CONFIRM {peername, sig}. Succeeds once; a refused confirm changes nothing. {@code expectedPeer}
+     * (nullable) is a pinned key the initiator must prove. On success both sides are authenticated and the session
+     * is ready.
      */
     public Handshake.Result onConfirm(String peername, String sig, IdentityKey expectedPeer, Instant now)
             throws IdentityException {
         if (state != State.ACCEPTED) {
             throw new IdentityException(Reason.WRONG_STATE, "CHAT_CONFIRM without a pending accepted chat request");
         }
-        state = State.DONE;
         if (now.isAfter(deadline)) {
+            state = State.DONE;
             throw new IdentityException(Reason.EXPIRED, "CHAT_CONFIRM after the handshake expired");
         }
         if (!initiator.name().equals(peername)) {
@@ -126,6 +142,7 @@ public final class ResponderHandshake {
             throw new IdentityException(Reason.PINNED_KEY_MISMATCH, "'" + Bytes.sanitise(peername) + "' proved key "
                     + claimedKey.fingerprint() + ", expected " + expectedPeer.fingerprint());
         }
+        state = State.DONE; // only a verified confirm ends the wait: a forged one must not block the genuine one
         byte[] keys = Ephemeral.sessionKeys(shared, transcript);
         Arrays.fill(shared, (byte) 0);
         Session session = Session.of(Arrays.copyOfRange(keys, 32, 64), Arrays.copyOfRange(keys, 0, 32),

@@ -90,22 +90,34 @@ public final class SignedMessages {
         guard.check(key, n.longValue(), s, now);
     }
 
-    /** A server reply: adds {@code to} (the requester's name) and {@code re} (the request nonce), then {@code sig}. */
+    /** In a reply: the signer's public key (so a peer can pin the server on first use). */
+    public static final String IDKEY = "idkey";
+
+    /**
+     * A server reply: adds {@code idkey} (the server's key), {@code to} (the requester's name) and {@code re} (the
+     * request nonce), then {@code sig}.
+     */
     public static Map<String, Object> signReply(IdentityKeyPair server, String msgtype, Map<String, ?> msgdata,
             String requester, String requestNonce) throws IdentityException {
         Map<String, Object> out = new LinkedHashMap<>(msgdata);
+        out.put(IDKEY, server.publicKey().base64url());
         out.put(TO, requester);
         out.put(RE, requestNonce);
         return sign(server, msgtype, out);
     }
 
     /**
-     * Accepts a server reply only if signed by {@code serverKey}, addressed {@code to} {@code myName} and answering
+     * Accepts a server reply only if signed by {@code serverKey} (the pinned key, or on first use the reply's own
+     * {@code idkey} after {@link KnownPeers#observeVerified} accepted it), whose {@code idkey} is that key, addressed {@code to} {@code myName} and answering
      * an outstanding request ({@code re}); consumes that request.
      */
     public static void verifyReply(IdentityKey serverKey, String msgtype, Map<String, ?> msgdata, String myName,
             PendingRequests pending, Instant now) throws IdentityException {
         verify(serverKey, msgtype, msgdata);
+        if (!serverKey.base64url().equals(msgdata.get(IDKEY))) {
+            throw new IdentityException(Reason.PINNED_KEY_MISMATCH, Bytes.sanitise(msgtype)
+                    + " names another server key than the one it is signed with");
+        }
         if (!myName.equals(msgdata.get(TO))) {
             throw new IdentityException(Reason.WRONG_RECIPIENT, Bytes.sanitise(msgtype) + " is addressed to '"
                     + Bytes.sanitise(String.valueOf(msgdata.get(TO))) + "'");

@@ -150,8 +150,11 @@ class HandshakeTest {
         byte[] c = Bytes.unb64("sig", r.confirmSig());
         c[63] ^= (byte) 0x80;
         assertEquals(Reason.BAD_SIGNATURE, reason(() -> b2.onConfirm("alice", Bytes.b64(c), null, T0)));
-        // one try only: the genuine confirm after a failed one is refused as well
+        // the forged confirm did not end the wait: the genuine one is served, once
+        assertEquals(ALICE.publicKey(), b2.onConfirm("alice", r.confirmSig(), null, T0).peerKey());
         assertEquals(Reason.WRONG_STATE, reason(() -> b2.onConfirm("alice", r.confirmSig(), null, T0)));
+        // and a forged accept does not end the initiator's wait either
+        assertEquals(BOB.publicKey(), a.onAccept(BOB_AT, acc, T0).peerKey());
     }
 
     @Test
@@ -239,6 +242,26 @@ class HandshakeTest {
                 new HandshakeConfig(Duration.ofSeconds(5), Duration.ofSeconds(5)), RANDOM, T0);
         HandshakeFields acc = bobReceives(a.requestFields()).accept(T0);
         assertEquals(Reason.EXPIRED, reason(() -> a.onAccept(BOB_AT, acc, T0.plusSeconds(6))));
+    }
+
+    @Test
+    void signedRefusalIsVerifiedAndAForgedOneDoesNotEndTheWait() throws Exception {
+        InitiatorHandshake a = InitiatorHandshake.start(ALICE, ALICE_AT, BOB.publicKey(), CFG, RANDOM, T0);
+        HandshakeFields req = a.requestFields();
+        HandshakeFields forged = ResponderHandshake.receive(MALLORY, BOB_AT, ALICE_AT, req, CFG, RANDOM).refuse();
+        assertEquals(Reason.PINNED_KEY_MISMATCH, reason(() -> a.onRefuse(BOB_AT, forged, T0)));
+        HandshakeFields claimBob = new HandshakeFields(forged.features(), BOB.publicKey().base64url(), null, null,
+                forged.sig());
+        assertEquals(Reason.BAD_SIGNATURE, reason(() -> a.onRefuse(BOB_AT, claimBob, T0)));
+        assertEquals(Reason.NOT_SUPPORTED, reason(() -> a.onRefuse(BOB_AT, new HandshakeFields(null, null, null, null,
+                null), T0)));
+        ResponderHandshake b = bobReceives(req);
+        HandshakeFields refusal = b.refuse();
+        assertEquals(Reason.WRONG_STATE, reason(() -> b.accept(T0)));
+        assertEquals(BOB.publicKey(), a.onRefuse(BOB_AT, refusal, T0));
+        // a recorded refusal does not refuse a later request
+        InitiatorHandshake again = alice();
+        assertEquals(Reason.BAD_SIGNATURE, reason(() -> again.onRefuse(BOB_AT, refusal, T0)));
     }
 
     @Test

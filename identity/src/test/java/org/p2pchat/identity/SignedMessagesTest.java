@@ -136,6 +136,13 @@ class SignedMessagesTest {
         Map<String, Object> unsolicited = SignedMessages.signReply(SERVER, "REGISTER_SUCCESS", Map.of(), "alice", n);
         assertEquals(Reason.UNSOLICITED, reason(() -> SignedMessages.verifyReply(SERVER.publicKey(), "REGISTER_SUCCESS",
                 unsolicited, "alice", pending, T0)));
+        // signed by the server but naming another key as the server's
+        Map<String, Object> otherKey = new LinkedHashMap<>(reply);
+        otherKey.put("idkey", MALLORY.publicKey().base64url());
+        Map<String, Object> resigned = SignedMessages.sign(SERVER, "LISTPEER", otherKey);
+        assertEquals(Reason.PINNED_KEY_MISMATCH, reason(() -> SignedMessages.verifyReply(SERVER.publicKey(),
+                "LISTPEER", resigned, "alice", pending, T0)));
+        assertEquals(SERVER.publicKey().base64url(), reply.get("idkey"));
         SignedMessages.verifyReply(SERVER.publicKey(), "LISTPEER", reply, "alice", pending, T0);
         // the same reply again
         assertEquals(Reason.UNSOLICITED, reason(() -> SignedMessages.verifyReply(SERVER.publicKey(), "LISTPEER",

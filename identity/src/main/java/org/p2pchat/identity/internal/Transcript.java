@@ -13,6 +13,7 @@ public final class Transcript {
     public static final byte[] LABEL_T = Bytes.utf8("p2pchat-identity-v1/transcript");
     public static final byte[] LABEL_ACCEPT = Bytes.utf8("p2pchat-identity-v1/accept\0");
     public static final byte[] LABEL_CONFIRM = Bytes.utf8("p2pchat-identity-v1/confirm\0");
+    public static final byte[] LABEL_REFUSE = Bytes.utf8("p2pchat-identity-v1/refuse\0");
     public static final byte[] HKDF_INFO = Bytes.utf8("p2pchat-identity-v1/session-keys");
 
     private Transcript() {
@@ -27,6 +28,19 @@ public final class Transcript {
         Bytes.field(out, LABEL_T);
         half(out, initiator);
         half(out, responder);
+        return out.toByteArray();
+    }
+
+    /** What a signed CHAT_REFUSE covers: the initiator's half (with its fresh nonce) and the refuser's endpoint and key. */
+    public static byte[] refusal(Half initiator, Endpoint refuser, byte[] refuserKey) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.writeBytes(LABEL_REFUSE);
+        Bytes.field(out, LABEL_T);
+        half(out, initiator);
+        Bytes.field(out, refuser.name());
+        Bytes.field(out, refuser.host());
+        Bytes.field(out, Integer.toString(refuser.port()));
+        Bytes.field(out, refuserKey);
         return out.toByteArray();
     }
 
