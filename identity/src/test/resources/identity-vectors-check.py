@@ -41,3 +41,5 @@ ok('exit bytes', sb.decode()==v['exit.signing-bytes'].replace('\\0','\0')); ok('
 rep={"peerlist":{"zoë":["127.0.0.1",30003],"alice":["localhost",30001]},"idkey":v["bob.idkey"],"to":"alice","re":"AAECAwQFBgcICQoLDA0ODw"}
 sb=b'p2pchat-identity-v1/message\0'+canon({"msgtype":"LISTPEER","msgdata":rep})
 ok('listpeer bytes', sb.decode()==v['listpeer-reply.signing-bytes'].replace('\\0','\0')); ok('listpeer.sig', b.sign(sb)==b64(v['listpeer-reply.sig']))
+R=b'p2pchat-identity-v1/refuse\0'+F(b'p2pchat-identity-v1/transcript')+half('identity-v1','alice','localhost',30001,raw(a),b64(v['request.ephkey']),H(v['alice.nonce']))+F(b'bob')+F(b'localhost')+F(b'30002')+F(raw(b))
+ok('refuse.sig', b.sign(R)==b64(v['refuse.sig']))

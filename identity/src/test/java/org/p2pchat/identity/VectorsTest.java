@@ -99,6 +99,11 @@ class VectorsTest {
         v.put("reply0.plaintext", "{}");
         v.put("reply0.seq", Long.toString(s1.seq()));
         v.put("reply0.box", s1.boxBase64url());
+        // Bob refusing the same request instead (a signed CHAT_REFUSE).
+        HandshakeFields refusal = ResponderHandshake.receive(bob, bobAt, aliceAt, req, HandshakeConfig.DEFAULTS,
+                new ScriptedRandom(bobEph, bobNonce)).refuse();
+        v.put("refuse.idkey", refusal.idkey());
+        v.put("refuse.sig", refusal.sig());
         // A signed request and a signed reply.
         Map<String, Object> exit = SignedMessages.signRequest(alice, "EXIT_NETWORK", Map.of("peername", "alice"),
                 t, "AAECAwQFBgcICQoLDA0ODw");
