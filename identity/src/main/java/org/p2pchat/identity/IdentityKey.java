@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.p2pchat.identity.IdentityException.Reason;
 import org.p2pchat.identity.internal.Bytes;
 
@@ -20,13 +21,19 @@ public final class IdentityKey {
         this.params = params;
     }
 
-    /** Accepts exactly 32 bytes encoding a valid curve point. */
+    /**
+     * Accepts exactly 32 bytes encoding a valid curve point of the prime-order subgroup (small-order keys, for which
+     * a signature can verify without knowledge of any secret, are refused).
+     */
     public static IdentityKey fromBytes(byte[] bytes) throws IdentityException {
         if (bytes == null || bytes.length != LENGTH) {
             throw new IdentityException(Reason.BAD_KEY_LENGTH, "identity key: "
                     + (bytes == null ? 0 : bytes.length) + " bytes, expected " + LENGTH);
         }
         byte[] copy = bytes.clone();
+        if (!Ed25519.validatePublicKeyFull(copy, 0)) {
+            throw new IdentityException(Reason.BAD_PUBLIC_KEY, "identity key: not a valid Ed25519 public key");
+        }
         try {
             return new IdentityKey(copy, new Ed25519PublicKeyParameters(copy, 0));
         } catch (IllegalArgumentException e) {

@@ -46,6 +46,20 @@ class FingerprintTest {
     }
 
     @Test
+    void identityKeyRefusesPointsOffTheCurveAndSmallOrderPoints() {
+        byte[] offCurve = new byte[32];
+        offCurve[0] = 2;
+        byte[] neutral = new byte[32];
+        neutral[0] = 1;
+        // y = 0: a point of order 4
+        byte[] order4 = new byte[32];
+        for (byte[] k : new byte[][] {offCurve, neutral, order4}) {
+            assertEquals(Reason.BAD_PUBLIC_KEY, assertThrows(IdentityException.class,
+                    () -> IdentityKey.fromBytes(k)).reason(), Bytes.hex(k));
+        }
+    }
+
+    @Test
     void identityKeyRefusesWrongLengthAndNonCanonicalBase64() {
         assertEquals(Reason.BAD_KEY_LENGTH, assertThrows(IdentityException.class,
                 () -> IdentityKey.fromBytes(new byte[31])).reason());

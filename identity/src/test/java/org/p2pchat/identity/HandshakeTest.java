@@ -166,6 +166,10 @@ class HandshakeTest {
         assertEquals(Reason.BAD_KEY_LENGTH, reason(() -> bobReceives(new HandshakeFields(req.features(),
                 req.idkey(), req.ephkey(), Bytes.b64(new byte[8]), null))));
         assertEquals(Reason.MALFORMED, reason(() -> bobReceives(withEph(req, "not base64!"))));
+        byte[] neutral = new byte[32];
+        neutral[0] = 1;
+        assertEquals(Reason.BAD_PUBLIC_KEY, reason(() -> bobReceives(new HandshakeFields(req.features(),
+                Bytes.b64(neutral), req.ephkey(), req.nonce(), null))));
         InitiatorHandshake a = alice();
         HandshakeFields acc = bobReceives(a.requestFields()).accept(T0);
         assertEquals(Reason.BAD_KEY_LENGTH, reason(() -> a.onAccept(BOB_AT, new HandshakeFields(acc.features(),
