@@ -32,7 +32,7 @@ public final class SecureFiles {
 
     /** Reads a whole owner-only file; null when it does not exist. */
     public static byte[] readPrivate(Path file, String what) throws IdentityException {
-        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.exists(file)) {
+        if (Files.notExists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
         if (!Files.isRegularFile(file)) {
@@ -104,7 +104,7 @@ public final class SecureFiles {
 
     private static void ensurePrivateDir(Path dir) throws IOException {
         if (dir != null && !Files.isDirectory(dir)) {
-            Files.createDirectories(dir, attrs(dir.getRoot() == null ? dir : dir.getRoot(), "rwx------"));
+            Files.createDirectories(dir, attrs(dir, "rwx------"));
         }
     }
 
