@@ -18,8 +18,19 @@ public final class Handshake {
     private Handshake() {
     }
 
-    /** A finished handshake: the verified long-term key of the counterpart and the session keyed for both directions. */
-    public record Result(IdentityKey peerKey, Session session) {
+    /**
+     * A finished handshake (responder side): the verified long-term key of the counterpart, the session keyed for
+     * both directions, and the sealed messages that overtook CHAT_CONFIRM and were held, now opened in arrival order
+     * ({@code earlyRejected} counts held ones that did not open: forged, replayed or too old).
+     */
+    public record Result(IdentityKey peerKey, Session session, List<Opened> early, int earlyRejected) {
+        public Result {
+            early = List.copyOf(early);
+        }
+    }
+
+    /** A sealed message opened: its msgtype, counter and plaintext. */
+    public record Opened(String msgtype, long seq, byte[] plaintext) {
     }
 
     /** What the initiator does after CHAT_ACCEPT verified: send CHAT_CONFIRM {peername, sig}, then use the session. */

@@ -2,7 +2,9 @@ package org.p2pchat.identity;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 import org.p2pchat.identity.IdentityException.Reason;
@@ -33,6 +35,7 @@ public final class ResponderHandshake {
     private State state = State.RECEIVED;
     private byte[] transcript;
     private Instant deadline;
+    private final List<Handshake.Opened> held = new ArrayList<>();
 
     private ResponderHandshake(IdentityKeyPair me, Endpoint self, Endpoint initiator, HandshakeFields request,
             IdentityKey claimedKey, byte[] peerEph, byte[] peerNonce, HandshakeConfig config, SecureRandom random) {
@@ -111,6 +114,22 @@ public final class ResponderHandshake {
         return new HandshakeFields(Handshake.FEATURES, me.publicKey().base64url(), null, null, Bytes.b64(sig));
     }
 
+    /** How many sealed messages from the initiator may wait for CHAT_CONFIRM. */
+    public static final int MAX_EARLY = 8;
+
+    /**
+     * Holds a sealed message from the initiator that arrived after CHAT_ACCEPT but before CHAT_CONFIRM (separate
+     * connections may overtake each other). It is opened only once CHAT_CONFIRM verified; see
+     * {@link Handshake.Result#early()}. False (drop it) when not awaiting a confirm or when {@link #MAX_EARLY} are held.
+     */
+    public boolean holdEarly(String msgtype, long seq, byte[] box) {
+        if (state != State.ACCEPTED || held.size() >= MAX_EARLY || msgtype == null || box == null) {
+            return false;
+        }
+        held.add(new Handshake.Opened(msgtype, seq, box.clone()));
+        return true;
+    }
+
     /** When CHAT_CONFIRM must have arrived; null before {@link #accept}. */
     public Instant deadline() {
         return deadline;
@@ -128,6 +147,7 @@ public final class ResponderHandshake {
         }
         if (now.isAfter(deadline)) {
             state = State.DONE;
+            held.clear();
             throw new IdentityException(Reason.EXPIRED, "CHAT_CONFIRM after the handshake expired");
         }
         if (!initiator.name().equals(peername)) {
@@ -148,6 +168,16 @@ public final class ResponderHandshake {
         Session session = Session.of(Arrays.copyOfRange(keys, 32, 64), Arrays.copyOfRange(keys, 0, 32),
                 self.name(), initiator.name(), Bytes.sha256(transcript));
         Arrays.fill(keys, (byte) 0);
-        return new Handshake.Result(claimedKey, session);
+        List<Handshake.Opened> early = new ArrayList<>();
+        int rejected = 0;
+        for (Handshake.Opened h : held) {
+            try {
+                early.add(new Handshake.Opened(h.msgtype(), h.seq(), session.open(h.msgtype(), h.seq(), h.plaintext())));
+            } catch (IdentityException e) {
+                rejected++;
+            }
+        }
+        held.clear();
+        return new Handshake.Result(claimedKey, session, early, rejected);
     }
 }

@@ -269,6 +269,33 @@ class HandshakeTest {
     }
 
     @Test
+    void messagesThatOvertakeTheConfirmAreHeldAndOpenedOnlyAfterIt() throws Exception {
+        InitiatorHandshake a = alice();
+        ResponderHandshake b = bobReceives(a.requestFields());
+        assertEquals(false, b.holdEarly("CHAT_MESSAGE", 0, new byte[20]));
+        Handshake.InitiatorResult ar = a.onAccept(BOB_AT, b.accept(T0), T0);
+        Session.Sealed m0 = ar.session().seal("CHAT_MESSAGE", "first".getBytes(StandardCharsets.UTF_8));
+        Session.Sealed m1 = ar.session().seal("CHAT_MESSAGE", "second".getBytes(StandardCharsets.UTF_8));
+        assertTrue(b.holdEarly("CHAT_MESSAGE", m1.seq(), m1.box()));
+        assertTrue(b.holdEarly("CHAT_MESSAGE", m0.seq(), m0.box()));
+        assertTrue(b.holdEarly("CHAT_MESSAGE", m0.seq(), m0.box())); // a replay among them
+        assertTrue(b.holdEarly("CHAT_MESSAGE", 7, new byte[24])); // a forgery among them
+        for (int i = 4; i < ResponderHandshake.MAX_EARLY; i++) {
+            assertTrue(b.holdEarly("CHAT_MESSAGE", 100 + i, new byte[16]));
+        }
+        assertEquals(false, b.holdEarly("CHAT_MESSAGE", 99, new byte[16]));
+        // a forged confirm does not release them
+        assertEquals(Reason.BAD_SIGNATURE, reason(() -> b.onConfirm("alice", Bytes.b64(new byte[64]), null, T0)));
+        Handshake.Result r = b.onConfirm("alice", ar.confirmSig(), null, T0);
+        assertEquals(2, r.early().size());
+        assertEquals("second", new String(r.early().get(0).plaintext(), StandardCharsets.UTF_8));
+        assertEquals("first", new String(r.early().get(1).plaintext(), StandardCharsets.UTF_8));
+        assertEquals(ResponderHandshake.MAX_EARLY - 2, r.earlyRejected());
+        Session.Sealed m2 = ar.session().seal("CHAT_MESSAGE", "third".getBytes(StandardCharsets.UTF_8));
+        assertArrayEquals("third".getBytes(StandardCharsets.UTF_8), r.session().open("CHAT_MESSAGE", m2.seq(), m2.box()));
+    }
+
+    @Test
     void requestCarryingASignatureFieldIsMalformed() {
         HandshakeFields req = alice().requestFields();
         assertEquals(Reason.MALFORMED, reason(() -> bobReceives(new HandshakeFields(req.features(), req.idkey(),
