@@ -108,8 +108,8 @@ public final class SignedMessages {
 
     /**
      * Accepts a server reply only if signed by {@code serverKey} (the pinned key, or on first use the reply's own
-     * {@code idkey} after {@link KnownPeers#observeVerified} accepted it), whose {@code idkey} is that key, addressed {@code to} {@code myName} and answering
-     * an outstanding request ({@code re}); consumes that request.
+     * {@code idkey} after {@link KnownPeers#observeVerified} accepted it), whose {@code idkey} is that key,
+     * addressed {@code to} {@code myName} and answering an outstanding request ({@code re}); consumes that request.
      */
     public static void verifyReply(IdentityKey serverKey, String msgtype, Map<String, ?> msgdata, String myName,
             PendingRequests pending, Instant now) throws IdentityException {
