@@ -9,7 +9,8 @@ import java.util.List;
  */
 public record HandshakeFields(List<String> features, String idkey, String ephkey, String nonce, String sig) {
     public HandshakeFields {
-        features = features == null ? null : List.copyOf(features);
+        // a null element (not a string on the wire) becomes "": never a crash, and never identity-v1
+        features = features == null ? null : features.stream().map(f -> f == null ? "" : f).toList();
     }
 
     /** True when the counterpart advertised {@link Handshake#FEATURE}: only then may CHAT_CONFIRM and sealed messages go to it. */

@@ -296,6 +296,19 @@ class HandshakeTest {
     }
 
     @Test
+    void featuresChangedInTransitBreakTheSignatures() throws Exception {
+        InitiatorHandshake a = alice();
+        HandshakeFields req = a.requestFields();
+        for (List<String> changed : List.of(List.of("identity-v1", "x"), List.of("x", "identity-v1"), List.of("identity-v1", ""))) {
+            HandshakeFields altered = new HandshakeFields(changed, req.idkey(), req.ephkey(), req.nonce(), null);
+            HandshakeFields acc = bobReceives(altered).accept(T0);
+            assertEquals(Reason.BAD_SIGNATURE, reason(() -> a.onAccept(BOB_AT, acc, T0)));
+        }
+        assertEquals(false, new HandshakeFields(java.util.Arrays.asList((String) null), req.idkey(), null, null, null)
+                .advertisesIdentity());
+    }
+
+    @Test
     void requestCarryingASignatureFieldIsMalformed() {
         HandshakeFields req = alice().requestFields();
         assertEquals(Reason.MALFORMED, reason(() -> bobReceives(new HandshakeFields(req.features(), req.idkey(),

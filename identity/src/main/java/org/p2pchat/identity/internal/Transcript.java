@@ -19,7 +19,7 @@ public final class Transcript {
     private Transcript() {
     }
 
-    /** One party's half: features, name, host, port (decimal), idkey, ephkey, nonce. */
+    /** One party's half: features (each framed), name, host, port (decimal), idkey, ephkey, nonce. */
     public record Half(List<String> features, Endpoint endpoint, byte[] idkey, byte[] ephkey, byte[] nonce) {
     }
 
@@ -45,7 +45,11 @@ public final class Transcript {
     }
 
     private static void half(ByteArrayOutputStream out, Half h) {
-        Bytes.field(out, String.join(",", h.features()));
+        ByteArrayOutputStream features = new ByteArrayOutputStream(32);
+        for (String f : h.features()) {
+            Bytes.field(features, f); // framed one by one, so ["a,b"] and ["a", "b"] differ
+        }
+        Bytes.field(out, features.toByteArray());
         Bytes.field(out, h.endpoint().name());
         Bytes.field(out, h.endpoint().host());
         Bytes.field(out, Integer.toString(h.endpoint().port()));
