@@ -1,4 +1,4 @@
-package org.p2pchat.peer.internal;
+package org.p2pchat.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.p2pchat.cli.Durations;
 import org.p2pchat.peer.ChatPeer;
+import org.p2pchat.peer.Screen;
 import org.p2pchat.protocol.HostPort;
 
 /**

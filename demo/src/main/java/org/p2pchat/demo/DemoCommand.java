@@ -1,5 +1,6 @@
-package org.p2pchat.peer.internal;
+package org.p2pchat.demo;
 
+import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -11,15 +12,15 @@ import picocli.CommandLine.Command;
         "conversation through the real command handling (register, listpeer, chat request, accept, chat",
         "messages both ways, list connected peer, disconnect, exit) and prints each side's screen.",
         "Exits 0 only if every step was observed, 1 otherwise (naming the step)."})
-public final class DemoCommand implements Callable<Integer> {
-  private final Streams streams;
+final class DemoCommand implements Callable<Integer> {
+  private final PrintStream out;
 
-  public DemoCommand(Streams streams) {
-    this.streams = streams;
+  DemoCommand(PrintStream out) {
+    this.out = out;
   }
 
   @Override
   public Integer call() {
-    return Demo.withReferenceServer(streams.out()).run();
+    return Demo.withReferenceServer(out).run();
   }
 }

@@ -1,4 +1,4 @@
-package org.p2pchat.peer.internal;
+package org.p2pchat.demo;
 
 import java.io.IOException;
 import java.util.Set;

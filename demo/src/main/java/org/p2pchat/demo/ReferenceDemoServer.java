@@ -1,4 +1,4 @@
-package org.p2pchat.peer.internal;
+package org.p2pchat.demo;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -20,7 +20,7 @@ public final class ReferenceDemoServer implements DemoServer {
     RendezvousServer server = RendezvousServer.builder()
         .host("127.0.0.1")
         .port(0)
-        .events(line -> screen.line(Lines.printable(line)))
+        .events(line -> screen.line(PeerOutput.printable(line)))
         .build()
         .start();
     screen.line("listening on " + server.address());

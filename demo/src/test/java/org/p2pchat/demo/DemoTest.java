@@ -1,4 +1,4 @@
-package org.p2pchat.peer;
+package org.p2pchat.demo;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,8 +9,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.p2pchat.peer.internal.Demo;
-import org.p2pchat.peer.internal.DemoServer;
+
+
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.testing.FakePeer;
 

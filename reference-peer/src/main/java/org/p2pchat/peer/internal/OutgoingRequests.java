@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import org.p2pchat.cli.Durations;
 import org.p2pchat.peer.PeerOutput;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.model.ChatAccept;

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.p2pchat.cli.Durations;
 import org.p2pchat.peer.PeerOutput;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.model.ExitNetwork;

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.p2pchat.cli.ExitCode;
 import org.p2pchat.protocol.MessageValidator;
 import org.p2pchat.protocol.Violation;
 import picocli.CommandLine;
@@ -32,9 +33,9 @@ import picocli.CommandLine.Spec;
         "1:some message is invalid",
         "2:usage error, or a file could not be read"})
 final class ValidateCommand implements Callable<Integer> {
-  static final int EXIT_OK = 0;
-  static final int EXIT_INVALID = 1;
-  static final int EXIT_ERROR = 2;
+  static final int EXIT_OK = ExitCode.OK;
+  static final int EXIT_INVALID = ExitCode.PROBLEM;
+  static final int EXIT_ERROR = ExitCode.ERROR;
   static final String STDIN = "-";
   static final String STDIN_LABEL = "(stdin)";
   /** 1 GiB: a bigger cap would not fit in one byte array anyway. */

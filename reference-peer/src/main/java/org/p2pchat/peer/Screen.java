@@ -1,10 +1,10 @@
-package org.p2pchat.peer.internal;
+package org.p2pchat.peer;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.p2pchat.peer.PeerOutput;
+import org.p2pchat.peer.internal.JLineConsole;
 
 /**
  * A recorded screen: every line shown, plus the commands typed, in order, and a way to wait for a line
