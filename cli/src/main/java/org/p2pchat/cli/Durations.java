@@ -47,7 +47,7 @@ public final class Durations {
   /** Returns {@code d} if it is longer than zero; otherwise throws naming {@code what}. */
   public static Duration positive(Duration d, String what) {
     if (d == null || d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(what + " must be longer than zero, was " + d);
+      throw new IllegalArgumentException(what + " must be positive, got " + d);
     }
     return d;
   }
