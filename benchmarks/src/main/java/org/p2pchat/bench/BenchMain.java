@@ -1,12 +1,9 @@
 package org.p2pchat.bench;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import org.p2pchat.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,38 +24,17 @@ public final class BenchMain implements Callable<Integer> {
   private BenchMain() {}
 
   public static void main(String[] args) {
-    defaultProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    defaultProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    defaultProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
-    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-    System.exit(run(args, out, err));
+    Cli.logDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    Cli.logDefault("org.slf4j.simpleLogger.showDateTime", "true");
+    Cli.logDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    System.exit(run(args, Cli.stdout(), Cli.stderr()));
   }
 
   /** Runs the command line with the given streams and returns its exit code; never calls System.exit. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-    PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-    CommandLine cmd = new CommandLine(new BenchMain())
-        .addSubcommand(new BenchCommand(outWriter, err))
-        .setOut(outWriter)
-        .setErr(errWriter)
-        .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-          commandLine.getErr().println(commandLine.getCommandName() + ": " + e);
-          return CommandLine.ExitCode.USAGE;
-        });
-    try {
-      return cmd.execute(args);
-    } finally {
-      outWriter.flush();
-      errWriter.flush();
-    }
-  }
-
-  private static void defaultProperty(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
+    PrintWriter outWriter = Cli.writer(out);
+    CommandLine cmd = new CommandLine(new BenchMain()).addSubcommand(new BenchCommand(outWriter, err));
+    return Cli.execute(Cli.configure(cmd, outWriter, Cli.writer(err)), args);
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.p2pchat.cli.DurationConverter;
 import org.p2pchat.protocol.HostPort;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

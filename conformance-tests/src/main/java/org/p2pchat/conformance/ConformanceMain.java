@@ -1,11 +1,9 @@
 package org.p2pchat.conformance;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import org.p2pchat.cli.Cli;
+import org.p2pchat.cli.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,45 +20,24 @@ import picocli.CommandLine.Spec;
     description = "The p2pchat conformance suite.",
     subcommands = {ConformanceCommand.class, CommandLine.HelpCommand.class})
 public final class ConformanceMain implements Callable<Integer> {
-  static final int EXIT_OK = 0;
-  static final int EXIT_FAILED = 1;
-  static final int EXIT_USAGE = 2;
+  static final int EXIT_OK = ExitCode.OK;
+  static final int EXIT_FAILED = ExitCode.PROBLEM;
+  static final int EXIT_USAGE = ExitCode.ERROR;
 
   @Spec
   private CommandSpec spec;
 
   public static void main(String[] args) {
     // The console report is what users read; the SDK's own logs stay quiet unless asked for.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-    System.setProperty("org.slf4j.simpleLogger.showDateTime",
-        System.getProperty("org.slf4j.simpleLogger.showDateTime", "true"));
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
-        StandardCharsets.UTF_8), true);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err),
-        StandardCharsets.UTF_8), true);
-    int code = run(args, out, err);
-    out.flush();
-    err.flush();
-    System.exit(code);
+    Cli.logDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    Cli.logDefault("org.slf4j.simpleLogger.showDateTime", "true");
+    System.exit(run(args, Cli.writer(Cli.stdout()), Cli.writer(Cli.stderr())));
   }
 
   /** Runs a command line with the given streams and returns its exit code; never calls System.exit. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cmd = new CommandLine(new ConformanceMain())
-        .setOut(out)
-        .setErr(err)
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-          commandLine.getErr().println(commandLine.getCommandName() + ": internal error: " + e);
-          return EXIT_USAGE;
-        });
-    try {
-      return cmd.execute(args);
-    } finally {
-      out.flush();
-      err.flush();
-    }
+    CommandLine cmd = new CommandLine(new ConformanceMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    return Cli.execute(Cli.configure(cmd, out, err), args);
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.p2pchat.cli.Durations;
 import org.p2pchat.conformance.internal.Case;
 import org.p2pchat.conformance.internal.Catalog;
 import org.p2pchat.conformance.internal.Glob;
@@ -170,19 +171,19 @@ public final class ConformanceSuite {
 
     /** How long to wait for a reply the protocol requires; default 2 s. */
     public Builder replyTimeout(Duration timeout) {
-      this.replyTimeout = positive(timeout, "replyTimeout");
+      this.replyTimeout = Durations.positive(timeout, "replyTimeout");
       return this;
     }
 
     /** How long to watch for messages where the protocol requires silence; default 300 ms. */
     public Builder silence(Duration window) {
-      this.silence = positive(window, "silence");
+      this.silence = Durations.positive(window, "silence");
       return this;
     }
 
     /** Connect timeout towards the target; default 2 s. */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive(timeout, "connectTimeout");
+      this.connectTimeout = Durations.positive(timeout, "connectTimeout");
       return this;
     }
 
@@ -206,7 +207,7 @@ public final class ConformanceSuite {
 
     /** Time one shrink may take; default 60 s. */
     public Builder shrinkBudget(Duration budget) {
-      this.shrinkBudget = positive(budget, "shrinkBudget");
+      this.shrinkBudget = Durations.positive(budget, "shrinkBudget");
       return this;
     }
 
@@ -294,11 +295,5 @@ public final class ConformanceSuite {
       return value;
     }
 
-    private static Duration positive(Duration d, String name) {
-      if (d == null || d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + d);
-      }
-      return d;
-    }
   }
 }

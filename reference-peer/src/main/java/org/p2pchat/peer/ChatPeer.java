@@ -14,10 +14,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.p2pchat.cli.Durations;
 import org.p2pchat.peer.internal.CommandRunner;
 import org.p2pchat.peer.internal.ConnectedPeers;
 import org.p2pchat.peer.internal.Conversations;
-import org.p2pchat.peer.internal.DaemonThreads;
 import org.p2pchat.peer.internal.Identity;
 import org.p2pchat.peer.internal.IncomingRequests;
 import org.p2pchat.peer.internal.Names;
@@ -79,7 +79,11 @@ public final class ChatPeer implements AutoCloseable {
         .dispatcher(dispatcher)
         .build();
     this.identity = new Identity(b.name, b.advertisedHost, () -> node.address().port());
-    this.timer = new ScheduledThreadPoolExecutor(1, new DaemonThreads("peer-" + b.name + "-timer"));
+    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "peer-" + b.name + "-timer");
+      t.setDaemon(true);
+      return t;
+    });
     timer.setRemoveOnCancelPolicy(true);
     Outbox outbox = new Outbox(node, b.output);
     this.server = new ServerSession(identity, b.server, outbox, b.output, b.replyTimeout);
@@ -251,19 +255,19 @@ public final class ChatPeer implements AutoCloseable {
      * Our own requests wait this long plus the reply timeout.
      */
     public Builder requestExpiry(Duration requestExpiry) {
-      this.requestExpiry = positive(requestExpiry, "requestExpiry");
+      this.requestExpiry = Durations.positive(requestExpiry, "requestExpiry");
       return this;
     }
 
     /** How long to wait for the server to answer a register; default 10 s. */
     public Builder replyTimeout(Duration replyTimeout) {
-      this.replyTimeout = positive(replyTimeout, "replyTimeout");
+      this.replyTimeout = Durations.positive(replyTimeout, "replyTimeout");
       return this;
     }
 
     /** How long connecting to a peer or the server may take; default 5 s. */
     public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      this.connectTimeout = Durations.positive(connectTimeout, "connectTimeout");
       return this;
     }
 
@@ -300,11 +304,5 @@ public final class ChatPeer implements AutoCloseable {
       return new ChatPeer(this);
     }
 
-    private static Duration positive(Duration d, String what) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, got " + d);
-      }
-      return d;
-    }
   }
 }

@@ -1,5 +1,7 @@
 package org.p2pchat.peer;
 
+import org.p2pchat.peer.internal.Lines;
+
 /**
  * Where a {@link ChatPeer} shows what happens: one call per line of text, without the line break.
  *
@@ -10,4 +12,9 @@ package org.p2pchat.peer;
 @FunctionalInterface
 public interface PeerOutput {
   void line(String text);
+
+  /** {@code text} made safe to show on one terminal line, as the peer shows names and messages. */
+  static String printable(String text) {
+    return Lines.printable(text);
+  }
 }

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.p2pchat.peer.internal.Screen;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.model.ChatAccept;
 import org.p2pchat.protocol.model.ChatMessage;

@@ -63,8 +63,6 @@ class PeerMainTest {
     assertTrue(out().contains("peer"), out());
     assertEquals(0, run("peer", "--help"));
     assertTrue(out().contains("--auto-accept"), out());
-    assertEquals(0, run("demo", "--help"));
-    assertTrue(out().contains("(patchouli and alice)"), out());
   }
 
   @Test

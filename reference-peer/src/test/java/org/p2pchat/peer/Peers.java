@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import org.p2pchat.peer.internal.Screen;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.model.ChatAccept;
 import org.p2pchat.protocol.model.ChatRequest;

@@ -10,7 +10,6 @@ import static org.p2pchat.peer.Peers.assertShows;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import org.junit.jupiter.api.Test;
-import org.p2pchat.peer.internal.Screen;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.model.ChatRefuse;
 import org.p2pchat.protocol.model.ExitNetwork;

@@ -7,7 +7,6 @@ import static org.p2pchat.peer.Peers.WAIT;
 import static org.p2pchat.peer.Peers.assertShows;
 
 import org.junit.jupiter.api.Test;
-import org.p2pchat.peer.internal.Screen;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.testing.FakePeer;
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.p2pchat.cli.Durations;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.sdk.Counters;
 import org.p2pchat.sdk.Dispatcher;
@@ -236,13 +237,13 @@ public final class RendezvousServer implements AutoCloseable {
 
     /** Time to connect to a peer to deliver a reply; default 3 s. */
     public Builder replyTimeout(Duration replyTimeout) {
-      this.replyTimeout = positive(replyTimeout, "replyTimeout");
+      this.replyTimeout = Durations.positive(replyTimeout, "replyTimeout");
       return this;
     }
 
     /** Time a sender has to deliver its whole message; default 10 s. */
     public Builder readTimeout(Duration readTimeout) {
-      this.readTimeout = positive(readTimeout, "readTimeout");
+      this.readTimeout = Durations.positive(readTimeout, "readTimeout");
       return this;
     }
 
@@ -283,11 +284,5 @@ public final class RendezvousServer implements AutoCloseable {
       return new RendezvousServer(this);
     }
 
-    private static Duration positive(Duration d, String name) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + d);
-      }
-      return d;
-    }
   }
 }

@@ -1,16 +1,14 @@
 package org.p2pchat.server;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.p2pchat.server.internal.DurationConverter;
+import org.p2pchat.cli.Cli;
+import org.p2pchat.cli.ExitCode;
 import org.p2pchat.server.internal.Plural;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,9 +17,8 @@ import picocli.CommandLine.Option;
 /**
  * The server's command line: {@code p2pchat server [--host H] [--port P] [--state FILE] ...}.
  *
- * <p>Exit codes: 0 for --help, 2 usage or environment error (bad option, port in use, unusable state
- * file). A server stopped by SIGINT or SIGTERM stops cleanly (state written) in a shutdown hook and
- * then exits as the JVM does on that signal (130 or 143).
+ * <p>Exit codes (the shared policy): 0 for --help, or a clean stop by SIGINT or SIGTERM (state written in
+ * a shutdown hook); 2 usage, environment or internal error (bad option, port in use, unusable state file).
  */
 @Command(name = "p2pchat", mixinStandardHelpOptions = true, version = "p2pchat reference server 1.0.0",
     description = "The p2pchat rendezvous server.",
@@ -32,29 +29,18 @@ public final class ServerMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     // Before any logger exists: slf4j-simple reads its settings once.
-    setDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
-    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
-    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
-    setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
-    setDefault("org.slf4j.simpleLogger.showThreadName", "false");
-    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-    System.exit(run(out, err, args));
+    Cli.logDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    Cli.logDefault("org.slf4j.simpleLogger.showDateTime", "true");
+    Cli.logDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
+    Cli.logDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+    Cli.logDefault("org.slf4j.simpleLogger.showThreadName", "false");
+    System.exit(run(Cli.stdout(), Cli.stderr(), args));
   }
 
   /** Runs the command line and returns its exit code; {@code server} returns only if it cannot start. */
   public static int run(PrintStream out, PrintStream err, String... args) {
-    CommandLine cli = new CommandLine(new ServerMain());
-    cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-    cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-    cli.registerConverter(Duration.class, new DurationConverter());
-    return cli.execute(args);
-  }
-
-  private static void setDefault(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
+    CommandLine cli = Cli.configure(new CommandLine(new ServerMain()), Cli.writer(out), Cli.writer(err));
+    return Cli.execute(cli, args);
   }
 
   @Override
@@ -71,10 +57,9 @@ public final class ServerMain implements Callable<Integer> {
           "Prints 'state file: FILE (N peers loaded)' and then 'listening on HOST:PORT' when ready; "
               + "logs one line per event on stderr. Stops cleanly on SIGINT or SIGTERM."},
       exitCodeListHeading = "Exit codes:%n",
-      exitCodeList = {"0:--help or --version",
-          "2:usage error, address in use or unusable state file (left untouched)",
-          "130:stopped by SIGINT (Ctrl-C), after a clean stop with the state saved",
-          "143:stopped by SIGTERM, after a clean stop with the state saved"})
+      exitCodeList = {"0:--help or --version, or stopped by SIGINT (Ctrl-C) or SIGTERM after a clean stop with "
+          + "the state saved",
+          "2:usage error, address in use, unusable state file (left untouched) or internal error"})
   static final class ServerCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -140,8 +125,8 @@ public final class ServerMain implements Callable<Integer> {
       try {
         server.start();
       } catch (IOException e) {
-        err.println("p2pchat server: " + e.getMessage());
-        return CommandLine.ExitCode.USAGE;
+        Cli.printError(err, "p2pchat server", e.getMessage());
+        return ExitCode.ERROR;
       }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -149,7 +134,7 @@ public final class ServerMain implements Callable<Integer> {
         stopped.countDown();
         // A signal is how this server is meant to stop: once the state is saved, that is success (0),
         // not the JVM's 128+signal status.
-        Runtime.getRuntime().halt(CommandLine.ExitCode.OK);
+        Runtime.getRuntime().halt(ExitCode.OK);
       }, "p2pchat-server-shutdown"));
       out.println("state file: " + server.stateFile() + " (" + Plural.peers(server.registry().size()) + " loaded"
           + (server.temporaryState() ? "; temporary, deleted on stop" : "") + ")");

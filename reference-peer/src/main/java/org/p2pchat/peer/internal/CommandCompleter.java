@@ -3,7 +3,6 @@ package org.p2pchat.peer.internal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Supplier;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
@@ -12,8 +11,7 @@ import org.jline.reader.ParsedLine;
 
 /** Tab completion of command words and of the peer names this peer knows. */
 public final class CommandCompleter implements Completer {
-  static final List<String> FIRST_WORDS = List.of("register", "listpeer", "chat", "list", "disconnect", "yes", "no",
-      "pending", "help", "exit");
+  static final List<String> FIRST_WORDS = Commands.firstWords();
 
   private final Supplier<? extends Collection<String>> peerNames;
 
@@ -29,44 +27,8 @@ public final class CommandCompleter implements Completer {
     }
   }
 
-  /** What may come after {@code before}, the words already typed. */
+  /** What may come after {@code before}, the words already typed (derived from the command table). */
   List<String> suggestions(List<String> before) {
-    List<String> words = new ArrayList<>();
-    for (String w : before) {
-      words.add(w.toLowerCase(Locale.ROOT));
-    }
-    if (words.isEmpty()) {
-      return FIRST_WORDS;
-    }
-    String first = words.get(0);
-    if (words.size() == 1) {
-      switch (first) {
-        case "chat":
-          return List.of("request", "message");
-        case "list":
-          return List.of("connected");
-        case "exit":
-          return List.of("network");
-        case "disconnect":
-        case "yes":
-        case "no":
-          return names();
-        default:
-          return List.of();
-      }
-    }
-    if (words.size() == 2) {
-      if (first.equals("chat") && (words.get(1).equals("request") || words.get(1).equals("message"))) {
-        return names();
-      }
-      if (first.equals("list") && words.get(1).equals("connected")) {
-        return List.of("peer");
-      }
-    }
-    return List.of();
-  }
-
-  private List<String> names() {
-    return new ArrayList<>(peerNames.get());
+    return Commands.suggestions(before, () -> new ArrayList<>(peerNames.get()));
   }
 }

@@ -1,7 +1,7 @@
 package org.p2pchat.peer.internal;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import org.p2pchat.cli.Failures;
 import org.p2pchat.peer.PeerOutput;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.sdk.Node;
@@ -42,7 +42,7 @@ public final class Outbox {
       if (error == null) {
         return true;
       }
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      Throwable cause = Failures.unwrap(error);
       out.line(cause instanceof SendException ? describe((SendException) cause) : "cannot send to " + to + ": " + cause);
       return false;
     });

@@ -3,8 +3,9 @@ package org.p2pchat.peer.internal;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import org.p2pchat.cli.Failures;
+import org.p2pchat.cli.Durations;
 import org.p2pchat.peer.PeerOutput;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.model.ChatAccept;
@@ -115,6 +116,6 @@ public final class OutgoingRequests {
   }
 
   private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return Failures.unwrap(error);
   }
 }

@@ -99,7 +99,7 @@ public final class PeerCommand implements Callable<Integer> {
         handleSignals(peer, console);
       }
       console.line("listening on " + peer.address());
-      HelpText.LINES.forEach(console::line);
+      Commands.helpLines().forEach(console::line);
       console.run(peer);
       return 0;
     } catch (IllegalArgumentException e) {

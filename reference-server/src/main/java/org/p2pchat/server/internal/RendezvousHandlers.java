@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import org.p2pchat.cli.Failures;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.WireJson;
 import org.p2pchat.protocol.model.ExitNetwork;
@@ -130,7 +130,7 @@ public final class RendezvousHandlers {
       if (error == null) {
         return;
       }
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      Throwable cause = Failures.unwrap(error);
       boolean refused = cause instanceof SendException
           && ((SendException) cause).reason() == SendException.Reason.REFUSED;
       if (refused && registeredName != null) {
