@@ -102,7 +102,7 @@ public final class IncomingRequests {
         }
         claim = " (claims key " + handshake.claimedKey().fingerprint() + ", " + pinHint(name, handshake.claimedKey())
             + "; verified only once it confirms)";
-      } else if (trust.isPinned(name)) {
+      } else if (trust.known().observeUnverified(name)) {
         trust.refused("unauthenticated chat request in the name of " + name + " from " + ctx.remote()
             + " (" + name + " is a verified peer)");
         return;

@@ -79,10 +79,21 @@ public final class OutgoingRequests {
 
   /** {@code chat request HOST PORT}. */
   public void request(HostPort target) {
-    request(target, null);
+    requestAs(target, null);
   }
 
-  private void request(HostPort target, String expectedName) {
+  /** {@code chat request HOST PORT} to an address the last listpeer named: that name's pin and key apply. */
+  public void request(HostPort target, Map<String, HostPort> lastPeerList) {
+    String named = null;
+    for (Map.Entry<String, HostPort> e : lastPeerList.entrySet()) {
+      if (e.getValue().equals(target)) {
+        named = e.getKey();
+      }
+    }
+    requestAs(target, named);
+  }
+
+  private void requestAs(HostPort target, String expectedName) {
     OutgoingRequest request = OutgoingRequest.to(target);
     if (pending.isPending(request)) {
       out.line("already waiting for " + target + " to answer a chat request");
@@ -91,6 +102,9 @@ public final class OutgoingRequests {
     ChatRequest message = me.chatRequest();
     if (trust != null) {
       IdentityKey expected = expectedName == null ? null : listedKey.apply(expectedName);
+      if (expected == null && expectedName != null) {
+        expected = trust.pinnedKey(expectedName).orElse(null);
+      }
       InitiatorHandshake handshake = InitiatorHandshake.start(trust.keys(), me.endpoint(), expected, trust.config(),
           trust.random(), trust.now());
       HandshakeFields f = handshake.requestFields();
@@ -113,7 +127,7 @@ public final class OutgoingRequests {
           + ": not in the last listpeer (run listpeer, or use chat request HOST PORT)");
       return;
     }
-    request(address, peername);
+    requestAs(address, peername);
   }
 
   public int pendingCount() {

@@ -197,7 +197,10 @@ public final class PeerCommand implements Callable<Integer> {
 
   /** {@code ~/.p2pchat/NAME/identity}: one key per name, so two local peers never share one. */
   static Path defaultIdentity(String peerName) {
-    return IdentityFile.defaultPath().resolveSibling(peerName).resolve("identity");
+    boolean plain = peerName.matches("[A-Za-z0-9_][A-Za-z0-9._-]*");
+    String dir = plain ? peerName : "id-" + java.util.HexFormat.of().formatHex(
+        peerName.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, Math.min(32, 2 * peerName.length()));
+    return IdentityFile.defaultPath().resolveSibling(dir).resolve("identity");
   }
 
   /** Loopback stays on loopback; a host others can reach needs every interface. */
