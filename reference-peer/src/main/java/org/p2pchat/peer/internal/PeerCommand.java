@@ -113,9 +113,6 @@ public final class PeerCommand implements Callable<Integer> {
         streams.err().println("p2pchat peer: " + e.getMessage());
         return 2;
       }
-      if (id.created()) {
-        console.line("created identity " + keyFile + ", fingerprint " + id.keyPair().publicKey().fingerprint());
-      }
       ChatPeer peer = ChatPeer.builder()
           .name(peerName)
           .identity(id.keyPair(), known)
@@ -139,6 +136,8 @@ public final class PeerCommand implements Callable<Integer> {
         handleSignals(peer, console);
       }
       console.line("listening on " + peer.address());
+      console.line((id.created() ? "created identity " : "identity ") + keyFile + ", fingerprint "
+          + id.keyPair().publicKey().fingerprint() + " (\"whois " + peerName + "\" shows it again)");
       Commands.helpLines().forEach(console::line);
       console.run(peer);
       return 0;

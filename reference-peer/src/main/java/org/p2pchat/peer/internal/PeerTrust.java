@@ -30,7 +30,7 @@ public final class PeerTrust {
   private static final Logger log = LoggerFactory.getLogger(PeerTrust.class);
   static final ObjectMapper JSON = new ObjectMapper();
   /** At most this many refusal lines a second; the rest are counted and reported with the next one shown. */
-  static final int LINES_PER_SECOND = 5;
+  static final int LINES_PER_SECOND = 20;
 
   private final IdentityKeyPair keys;
   private final KnownPeers known;
