@@ -39,12 +39,20 @@ public final class PeerTrust {
   private final HandshakeConfig config;
   private final PeerOutput out;
   private final String serverPin;
+  private final java.util.function.LongSupplier nanoTime;
   private long windowStart = Long.MIN_VALUE;
   private int used;
   private long held;
 
   public PeerTrust(IdentityKeyPair keys, KnownPeers known, HostPort server, Fingerprint serverKey, SecureRandom random,
       Clock clock, HandshakeConfig config, PeerOutput out) throws IdentityException {
+    this(keys, known, server, serverKey, random, clock, config, out, System::nanoTime);
+  }
+
+  PeerTrust(IdentityKeyPair keys, KnownPeers known, HostPort server, Fingerprint serverKey, SecureRandom random,
+      Clock clock, HandshakeConfig config, PeerOutput out, java.util.function.LongSupplier nanoTime)
+      throws IdentityException {
+    this.nanoTime = nanoTime;
     this.keys = keys;
     this.known = known;
     this.random = random;
@@ -186,7 +194,7 @@ public final class PeerTrust {
   void refused(String what) {
     long report;
     synchronized (this) {
-      long now = System.nanoTime();
+      long now = nanoTime.getAsLong();
       if (windowStart == Long.MIN_VALUE || now - windowStart >= 1_000_000_000L) {
         windowStart = now;
         used = 0;

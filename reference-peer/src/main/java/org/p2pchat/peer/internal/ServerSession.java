@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Set;
+import org.p2pchat.identity.Fingerprint;
 import org.p2pchat.identity.Handshake;
 import org.p2pchat.identity.IdentityException;
 import org.p2pchat.identity.IdentityKey;
@@ -309,6 +310,11 @@ public final class ServerSession {
     try {
       if (key == null) {
         key = IdentityKey.parse(PeerTrust.text(msgdata, SignedMessages.IDKEY));
+        Fingerprint expected = trust.known().whois(pin).pinned();
+        if (expected != null && !expected.matches(key)) {
+          throw new IdentityException(IdentityException.Reason.PINNED_KEY_MISMATCH, "signed by key " + key.fingerprint()
+              + ", but the server is pinned to " + expected);
+        }
       }
       SignedMessages.verifyReply(key, msgtype, PeerTrust.asMap(msgdata), me.name(), requests, trust.now());
     } catch (IdentityException e) {
