@@ -41,7 +41,7 @@ public final class OutgoingRequests {
   private static final Logger log = LoggerFactory.getLogger(OutgoingRequests.class);
 
   /** What a request's future completes with; CHAT_REFUSE carries nothing, so refuse is null. */
-  private record Answer(ChatAccept accept, Session session) {}
+  private record Answer(ChatAccept accept, Session session, IdentityKey key) {}
 
   /** The handshake of one identity request, and the name and key it expects (null when not known). */
   private record Attempt(InitiatorHandshake handshake, String expectedName, IdentityKey expectedKey) {}
@@ -143,8 +143,7 @@ public final class OutgoingRequests {
       HostPort advertised = new HostPort(accept.getHost(), accept.getPort());
       out.line(Lines.chatAccept(accept.getPeername(), advertised));
       if (answer.session() != null) {
-        out.line("chat with " + Lines.named(accept.getPeername(), advertised) + " is verified and encrypted (session "
-            + answer.session().id() + ")");
+        out.line(Lines.verifiedChat(accept.getPeername(), advertised, answer.key(), answer.session()));
       }
     } else if (answer != null) {
       out.line(Lines.CHAT_REFUSE);
@@ -184,7 +183,7 @@ public final class OutgoingRequests {
         return;
       }
     }
-    Answer answer = new Answer(accept, null);
+    Answer answer = new Answer(accept, null, null);
     boolean matched = pending.completeOldest(r -> r.target().equals(answerer), answer)
         || pending.completeOldest(r -> r.answeredBy(answerer, source), answer);
     if (!matched) {
@@ -220,7 +219,7 @@ public final class OutgoingRequests {
         return;
       }
       // Connected with the session before the confirm leaves: what we seal next is held until it verifies.
-      pending.complete(r, new Answer(accept, result.session()));
+      pending.complete(r, new Answer(accept, result.session(), result.peerKey()));
       outbox.sendInBackground(r.target(), new ChatConfirm().withPeername(me.name()).withSig(result.confirmSig()));
       return;
     }
@@ -230,7 +229,7 @@ public final class OutgoingRequests {
 
   private void onRefuse(ChatRefuse refuse, MessageContext ctx) {
     InetAddress source = ctx.remote() == null ? null : ctx.remote().getAddress();
-    Answer answer = new Answer(null, null);
+    Answer answer = new Answer(null, null, null);
     if (trust != null) {
       JsonNode msgdata = ctx.tree().get("msgdata");
       if (PeerTrust.advertises(msgdata) || refuse.getSig() != null) {
@@ -279,7 +278,7 @@ public final class OutgoingRequests {
           pending.fail(r, new IllegalStateException("key changed"));
           return;
         }
-        pending.complete(r, new Answer(null, null));
+        pending.complete(r, new Answer(null, null, null));
         return;
       } catch (IdentityException ex) {
         last = ex;
