@@ -156,6 +156,53 @@ class IdentityServerTest {
   }
 
   @Test
+  void theKeyASignedListpeerReplyGivesIsTheKeyAChatRequestMustMeet() throws Exception {
+    IdentityKeyPair serverKeys = IdentityKeyPair.generate(RawIdentityPeer.RANDOM);
+    IdentityKeyPair mallory = IdentityKeyPair.generate(RawIdentityPeer.RANDOM);
+    Screen screen = new Screen("alice");
+    try (FakePeer server = FakePeer.start(); RawIdentityPeer bob = new RawIdentityPeer("bob");
+        ChatPeer alice = Peers.peer("alice", server.address(), screen)
+            .identity(IdentityKeyPair.generate(RawIdentityPeer.RANDOM), KnownPeers.inMemory())
+            .serverKey(serverKeys.publicKey().fingerprint()).build().start()) {
+      alice.execute("listpeer");
+      FakePeer.Received lp = server.take(WAIT);
+      Map<String, Object> reply = new LinkedHashMap<>();
+      reply.put("peerlist", Map.of("bob", java.util.List.of("localhost", bob.advertised().port())));
+      reply.put("keys", Map.of("bob", bob.keys.publicKey().base64url()));
+      server.sendRaw(alice.address(), signedReply(serverKeys, "LISTPEER", reply, "alice",
+          lp.tree().get("msgdata").get("nonce").asText()));
+      assertShows(screen, "peername: bob---localhost:" + bob.advertised().port());
+
+      alice.execute("chat request bob");
+      JsonNode d = bob.take(MessageType.CHAT_REQUEST).tree().get("msgdata");
+      org.p2pchat.identity.Endpoint initiator = new org.p2pchat.identity.Endpoint("alice", d.get("host").asText(),
+          d.get("port").asInt());
+      org.p2pchat.identity.Endpoint responder = new org.p2pchat.identity.Endpoint("bob", "localhost",
+          bob.advertised().port());
+      // Someone else's key answering at bob's address (first contact: no pin, but the server vouched for bob's key).
+      org.p2pchat.identity.ResponderHandshake wrong = org.p2pchat.identity.ResponderHandshake.receive(mallory,
+          responder, initiator, RawIdentityPeer.fields(d), org.p2pchat.identity.HandshakeConfig.DEFAULTS,
+          RawIdentityPeer.RANDOM);
+      bob.socket.send(alice.address(), accept(bob, wrong.accept(Instant.now())));
+      assertRefused(screen, "CHAT_ACCEPT in the name of bob", "PINNED_KEY_MISMATCH");
+      assertTrue(alice.connectedPeers().isEmpty());
+      org.p2pchat.identity.ResponderHandshake right = org.p2pchat.identity.ResponderHandshake.receive(bob.keys,
+          responder, initiator, RawIdentityPeer.fields(d), org.p2pchat.identity.HandshakeConfig.DEFAULTS,
+          RawIdentityPeer.RANDOM);
+      bob.socket.send(alice.address(), accept(bob, right.accept(Instant.now())));
+      assertShows(screen, "chat accept: bob --- localhost:" + bob.advertised().port());
+      assertEquals(java.util.Set.of("bob"), alice.connectedPeers().keySet());
+    }
+  }
+
+  private static org.p2pchat.protocol.model.ChatAccept accept(RawIdentityPeer bob,
+      org.p2pchat.identity.HandshakeFields f) {
+    return new org.p2pchat.protocol.model.ChatAccept().withPeername("bob").withHost("localhost")
+        .withPort(bob.advertised().port()).withFeatures(new java.util.LinkedHashSet<>(f.features()))
+        .withIdkey(f.idkey()).withEphkey(f.ephkey()).withNonce(f.nonce()).withSig(f.sig());
+  }
+
+  @Test
   void aFloodOfForgeriesBecomesABoundedNumberOfLines() throws Exception {
     Screen screen = new Screen("alice");
     try (FakePeer server = FakePeer.start(); FakePeer forger = FakePeer.start();
