@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.p2pchat.protocol.model.ChatAccept;
+import org.p2pchat.protocol.model.ChatConfirm;
 import org.p2pchat.protocol.model.ChatMessage;
 import org.p2pchat.protocol.model.ChatRefuse;
 import org.p2pchat.protocol.model.ChatRequest;
@@ -23,7 +24,8 @@ import org.p2pchat.protocol.model.RegisterError;
 import org.p2pchat.protocol.model.RegisterSuccess;
 
 /**
- * The registry of protocol version 1 message types: wire name, msgdata schema and generated class.
+ * The registry of protocol message types (version 1 and the {@code since: 2} ones of catalog.json): wire
+ * name, msgdata schema and generated class.
  *
  * <p>Adding a type is adding its schema file under {@code messages/} plus one line here (and its branch
  * in {@code message.json}, which a test checks). LISTPEER is two types on one wire name: the request
@@ -39,6 +41,7 @@ public enum MessageType {
   CHAT_REQUEST("CHAT_REQUEST", "chat-request", ChatRequest.class),
   CHAT_ACCEPT("CHAT_ACCEPT", "chat-accept", ChatAccept.class),
   CHAT_REFUSE("CHAT_REFUSE", "chat-refuse", ChatRefuse.class),
+  CHAT_CONFIRM("CHAT_CONFIRM", "chat-confirm", ChatConfirm.class),
   CHAT_MESSAGE("CHAT_MESSAGE", "chat-message", ChatMessage.class),
   DISCONNECT("DISCONNECT", "disconnect", Disconnect.class),
   FILE_TRANSFER("FILE_TRANSFER", "file-transfer", FileTransfer.class),

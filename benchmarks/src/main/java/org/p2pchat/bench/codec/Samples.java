@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.MessageType;
 import org.p2pchat.protocol.model.ChatAccept;
+import org.p2pchat.protocol.model.ChatConfirm;
 import org.p2pchat.protocol.model.ChatMessage;
 import org.p2pchat.protocol.model.ChatRefuse;
 import org.p2pchat.protocol.model.ChatRequest;
@@ -37,6 +38,7 @@ public final class Samples {
       case CHAT_REQUEST -> new ChatRequest().withPeername("alice").withHost("localhost").withPort(4000);
       case CHAT_ACCEPT -> new ChatAccept().withPeername("patchouli").withHost("localhost").withPort(40000);
       case CHAT_REFUSE -> new ChatRefuse();
+      case CHAT_CONFIRM -> new ChatConfirm().withPeername("alice").withSig("A".repeat(86));
       case CHAT_MESSAGE -> new ChatMessage().withPeername("patchouli").withMessage("Hello, alice.");
       case DISCONNECT -> new Disconnect().withPeername("alice");
       case FILE_TRANSFER -> new FileTransfer().withPeername("patchouli").withFilename("notes.txt").withFilenum(2)
