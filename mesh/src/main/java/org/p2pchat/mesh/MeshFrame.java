@@ -54,8 +54,11 @@ public sealed interface MeshFrame {
     }
   }
 
-  /** {@code MESH_DATA}: an end-to-end sealed payload from origin to destination. */
-  record Data(String origin, String destination, String id, int hopLimit, Mode mode, byte[] payload)
+  /**
+   * {@code MESH_DATA}: an end-to-end sealed payload from origin to destination. attempt counts the origin's
+   * re-sends of the same message id (0 first); relays suppress duplicates per (origin, id, attempt, mode).
+   */
+  record Data(String origin, String destination, String id, int attempt, int hopLimit, Mode mode, byte[] payload)
       implements MeshFrame {
     public Data {
       Objects.requireNonNull(origin, "origin");
@@ -76,32 +79,32 @@ public sealed interface MeshFrame {
     }
 
     Data relayed() {
-      return new Data(origin, destination, id, hopLimit - 1, mode, payload);
+      return new Data(origin, destination, id, attempt, hopLimit - 1, mode, payload);
     }
 
     @Override
     public boolean equals(Object o) {
       return o instanceof Data d && origin.equals(d.origin) && destination.equals(d.destination)
-          && id.equals(d.id) && hopLimit == d.hopLimit && mode == d.mode && Arrays.equals(payload, d.payload);
+          && id.equals(d.id) && attempt == d.attempt && hopLimit == d.hopLimit && mode == d.mode && Arrays.equals(payload, d.payload);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(origin, destination, id, hopLimit, mode, Arrays.hashCode(payload));
+      return Objects.hash(origin, destination, id, attempt, hopLimit, mode, Arrays.hashCode(payload));
     }
 
     @Override
     public String toString() {
-      return "Data[" + origin + "->" + destination + " id=" + id + " hopLimit=" + hopLimit + " " + mode + " "
-          + payload.length + " bytes]";
+      return "Data[" + origin + "->" + destination + " id=" + id + " attempt=" + attempt + " hopLimit=" + hopLimit + " " + mode
+          + " " + payload.length + " bytes]";
     }
   }
 
   /**
    * {@code MESH_ACK}: the destination's end-to-end acknowledgement of message id, travelling back from
-   * origin (the acknowledging node) to destination (the message's origin).
+   * origin (the acknowledging node) to destination (the message's origin); attempt is the attempt it answers.
    */
-  record Ack(String origin, String destination, String id, int hopLimit, Mode mode, byte[] proof)
+  record Ack(String origin, String destination, String id, int attempt, int hopLimit, Mode mode, byte[] proof)
       implements MeshFrame {
     public Ack {
       Objects.requireNonNull(origin, "origin");
@@ -117,18 +120,18 @@ public sealed interface MeshFrame {
     }
 
     Ack relayed() {
-      return new Ack(origin, destination, id, hopLimit - 1, mode, proof);
+      return new Ack(origin, destination, id, attempt, hopLimit - 1, mode, proof);
     }
 
     @Override
     public boolean equals(Object o) {
       return o instanceof Ack a && origin.equals(a.origin) && destination.equals(a.destination)
-          && id.equals(a.id) && hopLimit == a.hopLimit && mode == a.mode && Arrays.equals(proof, a.proof);
+          && id.equals(a.id) && attempt == a.attempt && hopLimit == a.hopLimit && mode == a.mode && Arrays.equals(proof, a.proof);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(origin, destination, id, hopLimit, mode, Arrays.hashCode(proof));
+      return Objects.hash(origin, destination, id, attempt, hopLimit, mode, Arrays.hashCode(proof));
     }
 
     @Override

@@ -43,6 +43,8 @@ public final class MeshNode {
   private static final long MAX_SEQNO = 1L << 52; // stays exact as a JSON number
   private static final int MAX_ORIGIN_BUCKETS = 1_024;
   private static final int SEQNO_REQUEST_TRIES = 3;
+  private static final int ROUTED_ATTEMPTS = 3;
+  private static final int MAX_ATTEMPT = 15;
 
   private final String self;
   private final MeshConfig config;
@@ -211,19 +213,9 @@ public final class MeshNode {
       return List.of(new MeshAction.NotDelivered(messageId, destination, Reason.NO_ROUTE));
     }
     byte[] sealed = endToEnd.seal(destination, messageId, payload);
-    Entry route = routes.get(destination);
-    boolean routed = route != null && route.reachable();
-    Pending p = new Pending(destination, messageId, sealed, now + config.ackTimeoutMillis(),
-        now + config.deliveryDeadlineMillis(), !routed, routed);
+    Pending p = new Pending(destination, messageId, sealed, now);
     pending.put(messageId, p);
-    Mode mode = routed ? Mode.ROUTED : Mode.FLOOD;
-    Data data = new Data(self, destination, messageId, config.hopLimit(), mode, sealed);
-    seen.firstSighting(dataKey(data), now);
-    if (routed) {
-      send(route.nextHop, data);
-    } else {
-      flood(data, null);
-    }
+    attempt(p, now);
     return drain();
   }
 
@@ -342,6 +334,7 @@ public final class MeshNode {
       if (!feasible) {
         count(DropReason.UNFEASIBLE);
         routeLost(e, now);
+        starving(e, from, now);
         return;
       }
       boolean differs = e.seqno != s || e.metric != via;
@@ -369,6 +362,7 @@ public final class MeshNode {
       if (from.equals(e.alt)) {
         e.alt = null;
       }
+      starving(e, from, now);
       return;
     }
     if (!e.reachable()) {
@@ -402,19 +396,27 @@ public final class MeshNode {
     e.metric = MeshFrame.INFINITY;
     e.expiresAt = now + config.routeExpiryMillis(); // kept (with its feasibility distance) until then
     markChanged(e);
-    requestSeqno(e, now);
+  }
+
+  /**
+   * A neighbour offers a route to e's destination that the feasibility condition refuses while we have none:
+   * starvation (RFC 8966 §3.8). Ask that neighbour to get the destination to raise its seqno.
+   */
+  private void starving(Entry e, String offeredBy, long now) {
+    if (!e.reachable()) {
+      e.starvedBy = offeredBy;
+      requestSeqno(e, now);
+    }
   }
 
   private void requestSeqno(Entry e, long now) {
-    if (now - e.seqnoRequestedAt < config.helloIntervalMillis()) {
+    if (now - e.seqnoRequestedAt < config.helloIntervalMillis() || e.seqnoRequests >= SEQNO_REQUEST_TRIES
+        || e.starvedBy == null || !neighbours.containsKey(e.starvedBy)) {
       return;
     }
     e.seqnoRequestedAt = now;
     e.seqnoRequests++;
-    SeqnoRequest q = new SeqnoRequest(e.destination, e.fdSeqno + 1, config.hopLimit());
-    for (String n : neighbours.keySet()) {
-      send(n, q);
-    }
+    send(e.starvedBy, new SeqnoRequest(e.destination, e.fdSeqno + 1, config.hopLimit()));
   }
 
   private void onSeqnoRequest(long now, String from, SeqnoRequest q) {
@@ -510,8 +512,8 @@ public final class MeshNode {
     for (Iterator<Entry> it = routes.values().iterator(); it.hasNext(); ) {
       Entry e = it.next();
       if (e.expiresAt > now) {
-        if (!e.reachable() && e.seqnoRequests < SEQNO_REQUEST_TRIES) {
-          requestSeqno(e, now); // the first request may have met a neighbour still routing through us
+        if (!e.reachable()) {
+          requestSeqno(e, now); // retry: the first request may have met a neighbour still routing through us
         }
         continue;
       }
@@ -562,7 +564,8 @@ public final class MeshNode {
 
   private void onData(long now, String from, Data d) {
     if (!validName(d.origin()) || !validName(d.destination()) || d.id().isEmpty() || d.id().length() > MAX_ID
-        || d.hopLimit() < 1 || d.hopLimit() > 255 || d.payloadLength() > config.maxPayloadBytes()) {
+        || d.hopLimit() < 1 || d.hopLimit() > 255 || d.attempt() < 0 || d.attempt() > MAX_ATTEMPT
+        || d.payloadLength() > config.maxPayloadBytes()) {
       drop(from, DropReason.MALFORMED);
       return;
     }
@@ -584,7 +587,8 @@ public final class MeshNode {
       }
       Entry back = routes.get(d.origin());
       Mode mode = d.mode() == Mode.ROUTED && back != null && back.reachable() ? Mode.ROUTED : Mode.FLOOD;
-      Ack ack = new Ack(self, d.origin(), d.id(), config.hopLimit(), mode, endToEnd.ackProof(d.origin(), d.id()));
+      Ack ack = new Ack(self, d.origin(), d.id(), d.attempt(), config.hopLimit(), mode,
+          endToEnd.ackProof(d.origin(), d.id()));
       seen.firstSighting(ackKey(ack), now);
       forward(ack, ack.mode(), ack.destination(), null);
       return;
@@ -600,7 +604,8 @@ public final class MeshNode {
 
   private void onAck(long now, String from, Ack a) {
     if (!validName(a.origin()) || !validName(a.destination()) || a.id().isEmpty() || a.id().length() > MAX_ID
-        || a.hopLimit() < 1 || a.hopLimit() > 255 || a.proof().length > config.maxPayloadBytes()) {
+        || a.hopLimit() < 1 || a.hopLimit() > 255 || a.attempt() < 0 || a.attempt() > MAX_ATTEMPT
+        || a.proof().length > config.maxPayloadBytes()) {
       drop(from, DropReason.MALFORMED);
       return;
     }
@@ -663,16 +668,39 @@ public final class MeshNode {
   private void checkPending(long now) {
     for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
       Pending p = it.next();
-      if (now >= p.deadline) {
+      if (now >= p.sentAt + config.deliveryDeadlineMillis()) {
         it.remove();
         out.add(new MeshAction.NotDelivered(p.id, p.destination, p.hadRoute ? Reason.NO_ACK : Reason.NO_ROUTE));
-      } else if (!p.flooded && now >= p.retryAt) {
-        p.flooded = true;
-        increment(MeshCounter.FLOOD_RETRIES);
-        Data data = new Data(self, p.destination, p.id, config.hopLimit(), Mode.FLOOD, p.sealed);
-        seen.firstSighting(dataKey(data), now);
-        flood(data, null);
+      } else if (!p.flooded && now >= p.nextAttemptAt) {
+        attempt(p, now);
       }
+    }
+  }
+
+  /**
+   * Sends the next attempt of p. Attempts 0, 1 and 2 (at 0, ackTimeout and twice that) go along the route
+   * then selected, so a relay found dead in the meantime is routed around; the last attempt, halfway from
+   * there to the deadline, or the first one without a route, is a bounded flood. Nothing follows a flood.
+   */
+  private void attempt(Pending p, long now) {
+    Entry route = routes.get(p.destination);
+    boolean routed = route != null && route.reachable() && p.attempts < ROUTED_ATTEMPTS;
+    int attempt = p.attempts++;
+    Data data = new Data(self, p.destination, p.id, attempt, config.hopLimit(), routed ? Mode.ROUTED : Mode.FLOOD,
+        p.sealed);
+    seen.firstSighting(dataKey(data), now);
+    if (routed) {
+      p.hadRoute = true;
+      long routedEnd = p.sentAt + (long) ROUTED_ATTEMPTS * config.ackTimeoutMillis();
+      p.nextAttemptAt = p.attempts < ROUTED_ATTEMPTS ? now + config.ackTimeoutMillis()
+          : routedEnd + (p.sentAt + config.deliveryDeadlineMillis() - routedEnd) / 2;
+      send(route.nextHop, data);
+    } else {
+      if (attempt > 0) {
+        increment(MeshCounter.FLOOD_RETRIES);
+      }
+      p.flooded = true;
+      flood(data, null);
     }
   }
 
@@ -739,11 +767,11 @@ public final class MeshNode {
   }
 
   private static String dataKey(Data d) {
-    return "D|" + d.origin() + "|" + d.id() + "|" + d.mode();
+    return "D|" + d.origin() + "|" + d.id() + "|" + d.attempt() + "|" + d.mode();
   }
 
   private static String ackKey(Ack a) {
-    return "A|" + a.origin() + "|" + a.id() + "|" + a.mode();
+    return "A|" + a.origin() + "|" + a.id() + "|" + a.attempt() + "|" + a.mode();
   }
 
   /** A peer name as the protocol allows it: 1 to 64 characters, no control characters. */
@@ -789,6 +817,7 @@ public final class MeshNode {
     int altMetric; // as the alternative advertised it
     long seqnoRequestedAt = Long.MIN_VALUE / 2;
     int seqnoRequests;
+    String starvedBy;
 
     Entry(String destination) {
       this.destination = destination;
@@ -805,6 +834,7 @@ public final class MeshNode {
 
     void select(String hop, long s, int via, long expiry) {
       seqnoRequests = 0;
+      starvedBy = null;
       nextHop = hop;
       seqno = s;
       metric = via;
@@ -831,20 +861,17 @@ public final class MeshNode {
     final String destination;
     final String id;
     final byte[] sealed;
-    final long retryAt;
-    final long deadline;
-    final boolean hadRoute;
+    final long sentAt;
+    long nextAttemptAt;
+    int attempts;
+    boolean hadRoute;
     boolean flooded;
 
-    Pending(String destination, String id, byte[] sealed, long retryAt, long deadline, boolean flooded,
-        boolean hadRoute) {
+    Pending(String destination, String id, byte[] sealed, long sentAt) {
       this.destination = destination;
       this.id = id;
       this.sealed = sealed;
-      this.retryAt = retryAt;
-      this.deadline = deadline;
-      this.flooded = flooded;
-      this.hadRoute = hadRoute;
+      this.sentAt = sentAt;
     }
   }
 }

@@ -277,7 +277,7 @@ public final class Simulation {
     }
     if (e.frame instanceof MeshFrame.Data d && d.mode() == MeshFrame.Mode.ROUTED) {
       Message m = byId.get(d.id());
-      if (m != null && !m.routedVisits.add(e.node)) {
+      if (m != null && !m.routedVisits.add((long) e.node * 64 + d.attempt())) {
         routedLoops++;
       }
     }
@@ -583,7 +583,7 @@ public final class Simulation {
     final long sentAt;
     final int shortest;
     final int incarnation;
-    final Set<Integer> routedVisits = new HashSet<>();
+    final Set<Long> routedVisits = new HashSet<>();
     int dataSends;
     int deliveries;
     long deliveredAt;
