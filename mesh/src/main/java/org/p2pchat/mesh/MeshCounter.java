@@ -15,6 +15,8 @@ public enum MeshCounter {
   DELIVERED_TO_USER,
   /** Our own messages re-sent by bounded flood after no acknowledgement in time. */
   FLOOD_RETRIES,
+  /** Our own messages sent by bounded flood because no route was known (after a short wait). */
+  FLOODS_WITHOUT_ROUTE,
   NEIGHBOURS_DECLARED_DEAD,
   SEQNO_BUMPS
 }

@@ -671,20 +671,29 @@ public final class MeshNode {
       if (now >= p.sentAt + config.deliveryDeadlineMillis()) {
         it.remove();
         out.add(new MeshAction.NotDelivered(p.id, p.destination, p.hadRoute ? Reason.NO_ACK : Reason.NO_ROUTE));
-      } else if (!p.flooded && now >= p.nextAttemptAt) {
+      } else if (!p.flooded && (now >= p.nextAttemptAt || p.attempts == 0 && hasRoute(p.destination))) {
         attempt(p, now);
       }
     }
   }
 
   /**
-   * Sends the next attempt of p. Attempts 0, 1 and 2 (at 0, ackTimeout and twice that) go along the route
+   * Sends the next attempt of p (without a route at first, after waiting up to a third of ackTimeout for one).
+   * Attempts 0, 1 and 2 (at 0, ackTimeout and twice that) go along the route
    * then selected, so a relay found dead in the meantime is routed around; the last attempt, halfway from
    * there to the deadline, or the first one without a route, is a bounded flood. Nothing follows a flood.
    */
   private void attempt(Pending p, long now) {
     Entry route = routes.get(p.destination);
-    boolean routed = route != null && route.reachable() && p.attempts < ROUTED_ATTEMPTS;
+    boolean haveRoute = route != null && route.reachable();
+    if (!haveRoute && p.attempts == 0 && !p.waited) {
+      // Tables may be converging (a link just came up, two meshes just merged): wait a little for a route
+      // before paying for a flood; checkPending sends as soon as one appears.
+      p.waited = true;
+      p.nextAttemptAt = now + config.ackTimeoutMillis() / 3;
+      return;
+    }
+    boolean routed = haveRoute && p.attempts < ROUTED_ATTEMPTS;
     int attempt = p.attempts++;
     Data data = new Data(self, p.destination, p.id, attempt, config.hopLimit(), routed ? Mode.ROUTED : Mode.FLOOD,
         p.sealed);
@@ -696,15 +705,18 @@ public final class MeshNode {
           : routedEnd + (p.sentAt + config.deliveryDeadlineMillis() - routedEnd) / 2;
       send(route.nextHop, data);
     } else {
-      if (attempt > 0) {
-        increment(MeshCounter.FLOOD_RETRIES);
-      }
+      increment(attempt > 0 ? MeshCounter.FLOOD_RETRIES : MeshCounter.FLOODS_WITHOUT_ROUTE);
       p.flooded = true;
       flood(data, null);
     }
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private boolean hasRoute(String destination) {
+    Entry e = routes.get(destination);
+    return e != null && e.reachable();
+  }
 
   private void send(String neighbour, MeshFrame frame) {
     out.add(new MeshAction.Send(neighbour, frame));
@@ -866,6 +878,7 @@ public final class MeshNode {
     int attempts;
     boolean hadRoute;
     boolean flooded;
+    boolean waited;
 
     Pending(String destination, String id, byte[] sealed, long sentAt) {
       this.destination = destination;

@@ -18,11 +18,11 @@ final class Report {
     return String.format(Locale.ROOT,
         "%6d nodes %-16s delivered %5.1f%% (%d/%d) dup %d loops %d silent %d | latency p50 %d p99 %d ms | hops p50 %d"
             + " p99 %d | sends/delivery %.2f vs shortest %.2f (x%.2f) | routes/node %.0f max %d | control %.2f"
-            + " frames %.0f entries /node/s%s | %d ms",
+            + " frames %.0f entries /node/s | flooded %d no route, %d retry%s | %d ms",
         row.nodes(), row.name(), 100 * r.deliveryRatio(), r.delivered(), r.connected(), r.duplicates(),
         r.routedLoops(), r.silent(), r.latencyP50(), r.latencyP99(), r.hopsP50(), r.hopsP99(),
         r.dataSendsPerDelivery(), r.shortestPathMean(), r.amplification(), r.routeStateMean(), r.routeStateMax(),
-        r.controlFramesPerNodeSecond(), r.routeEntriesPerNodeSecond(),
+        r.controlFramesPerNodeSecond(), r.routeEntriesPerNodeSecond(), r.floodedNoRoute(), r.floodedRetry(),
         r.mergeMillis() >= 0 ? " | merged in " + r.mergeMillis() + " ms" : "", r.wallMillis());
   }
 
@@ -46,16 +46,16 @@ final class Report {
         .append("nodes that were connected when sent.\n\n");
     b.append("| nodes | run | delivered | dup / loops / silent | latency p50 / p99 | hops p50 / p99 ")
         .append("| data sends per delivery | ÷ shortest path | routes per node (mean / max) ")
-        .append("| control frames / node / s | route entries / node / s | merge |\n");
-    b.append("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        .append("| control frames / node / s | route entries / node / s | flooded (no route / retry) | merge |\n");
+    b.append("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row row : rows) {
       Result r = row.result();
       b.append(String.format(Locale.ROOT,
-          "| %,d | %s | %.2f %% (%d / %d) | %d / %d / %d | %d / %d ms | %d / %d | %.2f | %.2f | %.0f / %d | %.2f | %.0f | %s |%n",
+          "| %,d | %s | %.2f %% (%d / %d) | %d / %d / %d | %d / %d ms | %d / %d | %.2f | %.2f | %.0f / %d | %.2f | %.0f | %d / %d | %s |%n",
           row.nodes(), row.name(), 100 * r.deliveryRatio(), r.delivered(), r.connected(), r.duplicates(),
           r.routedLoops(), r.silent(), r.latencyP50(), r.latencyP99(), r.hopsP50(), r.hopsP99(),
           r.dataSendsPerDelivery(), r.amplification(), r.routeStateMean(), r.routeStateMax(),
-          r.controlFramesPerNodeSecond(), r.routeEntriesPerNodeSecond(),
+          r.controlFramesPerNodeSecond(), r.routeEntriesPerNodeSecond(), r.floodedNoRoute(), r.floodedRetry(),
           r.mergeMillis() >= 0 ? r.mergeMillis() + " ms" : "–"));
     }
     b.append("\n*dup*: deliveries beyond the first; *loops*: routed frames that reached a node twice; *silent*: ")

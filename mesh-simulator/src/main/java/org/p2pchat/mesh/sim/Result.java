@@ -22,6 +22,8 @@ package org.p2pchat.mesh.sim;
  * @param routeStateMax and maximum
  * @param controlFramesPerNodeSecond hello, route and seqno-request frames sent per node per second after warm-up
  * @param routeEntriesPerNodeSecond route entries inside those frames per node per second
+ * @param floodedNoRoute connected messages that went by flood at once, no route being known
+ * @param floodedRetry connected messages whose routed attempts brought no ack, so the last attempt flooded
  * @param mergeMillis partitioned runs: time from the joining link until 99 % of sampled cross pairs had a route
  *     (-1 if not partitioned or never)
  * @param wallMillis how long the run took on this machine
@@ -29,7 +31,7 @@ package org.p2pchat.mesh.sim;
 public record Result(long seed, int sent, int connected, int delivered, int duplicates, int routedLoops, int silent,
     int falseAcks, long latencyP50, long latencyP99, int hopsP50, int hopsP99, double dataSendsPerDelivery,
     double shortestPathMean, double routeStateMean, int routeStateMax, double controlFramesPerNodeSecond,
-    double routeEntriesPerNodeSecond, long mergeMillis, long wallMillis) {
+    double routeEntriesPerNodeSecond, int floodedNoRoute, int floodedRetry, long mergeMillis, long wallMillis) {
 
   public double deliveryRatio() {
     return connected == 0 ? 1.0 : (double) delivered / connected;

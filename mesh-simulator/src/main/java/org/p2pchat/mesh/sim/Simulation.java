@@ -248,6 +248,9 @@ public final class Simulation {
       Message m = byId.get(d.id());
       if (m != null) {
         m.dataSends++;
+        if (d.mode() == MeshFrame.Mode.FLOOD && d.origin().equals(names[at])) {
+          m.floodAttempt = d.attempt();
+        }
       }
     } else if (f instanceof MeshFrame.Routes r) {
       if (now >= scenario.warmupMillis()) {
@@ -413,6 +416,8 @@ public final class Simulation {
     int falseAcks = 0;
     long dataSends = 0;
     long shortestSum = 0;
+    int floodNoRoute = 0;
+    int floodRetry = 0;
     List<Long> latencies = new ArrayList<>();
     List<Integer> hops = new ArrayList<>();
     for (Message m : messages) {
@@ -428,6 +433,11 @@ public final class Simulation {
       }
       connected++;
       dataSends += m.dataSends;
+      if (m.floodAttempt == 0) {
+        floodNoRoute++;
+      } else if (m.floodAttempt > 0) {
+        floodRetry++;
+      }
       if (m.deliveries > 0) {
         delivered++;
         shortestSum += m.shortest;
@@ -452,7 +462,7 @@ public final class Simulation {
         percentile(latencies, 50), percentile(latencies, 99), (int) percentile(hops, 50), (int) percentile(hops, 99),
         delivered == 0 ? 0 : (double) dataSends / delivered, delivered == 0 ? 0 : (double) shortestSum / delivered,
         liveNodes == 0 ? 0 : (double) state / liveNodes, stateMax, controlFrames / (n * seconds),
-        routeEntries / (n * seconds), mergedAt < 0 ? -1 : mergedAt - healAt, wallNanos / 1_000_000);
+        routeEntries / (n * seconds), floodNoRoute, floodRetry, mergedAt < 0 ? -1 : mergedAt - healAt, wallNanos / 1_000_000);
   }
 
   private static <T extends Number> long percentile(List<T> sorted, int p) {
@@ -589,6 +599,7 @@ public final class Simulation {
     long deliveredAt;
     int hops;
     int outcomes;
+    int floodAttempt = -1;
     boolean acked;
 
     Message(int number, String origin, String destination, long sentAt, int shortest, int incarnation) {
