@@ -70,9 +70,8 @@ public final class MeshNode {
   private long nextHello = Long.MIN_VALUE;
   private long nextFullDump = Long.MIN_VALUE;
   private long nextExpiryScan = Long.MIN_VALUE;
-  private int worstCacheVersion = -1;
-  private int tableVersion;
-  private Entry worstCache;
+  /** Routing-table entries per metric (the last bucket: unreachable), so the farthest is found without a scan. */
+  private final int[] perMetric;
   private List<MeshAction> out = new ArrayList<>();
 
   public MeshNode(String self, MeshConfig config, EndToEnd endToEnd) {
@@ -83,6 +82,7 @@ public final class MeshNode {
     this.config = config;
     this.endToEnd = endToEnd;
     this.seqno = config.initialSeqno();
+    this.perMetric = new int[config.hopLimit() + 2];
     this.seen = new SeenCache(config.seenCacheSize(), config.seenTtlMillis());
     this.delivered = new SeenCache(config.seenCacheSize(), config.seenTtlMillis());
   }
@@ -322,10 +322,11 @@ public final class MeshNode {
         return;
       }
       e = new Entry(dest);
-      e.select(from, s, via, now + config.routeExpiryMillis());
+      routes.put(dest, e);
+      perMetric[bucket(e.metric)]++;
+      select(e, from, s, via, now + config.routeExpiryMillis());
       e.fdSeqno = s;
       e.fdMetric = via;
-      routes.put(dest, e);
       markChanged(e);
       return;
     }
@@ -339,7 +340,7 @@ public final class MeshNode {
       }
       boolean differs = e.seqno != s || e.metric != via;
       e.seqno = s;
-      e.metric = via;
+      setMetric(e, via);
       e.expiresAt = now + config.routeExpiryMillis();
       e.updateFd();
       if (e.alt != null && e.altMetric + 1 < e.metric && e.feasible(e.altSeqno, e.altMetric)
@@ -347,7 +348,7 @@ public final class MeshNode {
         String oldHop = e.nextHop;
         long oldSeq = e.seqno;
         int oldAdv = e.metric - 1;
-        e.select(e.alt, e.altSeqno, e.altMetric + 1, now + config.routeExpiryMillis());
+        select(e, e.alt, e.altSeqno, e.altMetric + 1, now + config.routeExpiryMillis());
         e.setAlt(oldHop, oldSeq, oldAdv);
         e.updateFd();
         differs = true;
@@ -366,7 +367,7 @@ public final class MeshNode {
       return;
     }
     if (!e.reachable()) {
-      e.select(from, s, via, now + config.routeExpiryMillis());
+      select(e, from, s, via, now + config.routeExpiryMillis());
       e.updateFd();
       if (from.equals(e.alt)) {
         e.alt = null;
@@ -374,7 +375,7 @@ public final class MeshNode {
       markChanged(e);
     } else if (via < e.metric) {
       e.setAlt(e.nextHop, e.seqno, e.metric - 1);
-      e.select(from, s, via, now + config.routeExpiryMillis());
+      select(e, from, s, via, now + config.routeExpiryMillis());
       e.updateFd();
       markChanged(e);
     } else if (e.alt == null || e.alt.equals(from) || via < e.altMetric + 1) {
@@ -385,7 +386,7 @@ public final class MeshNode {
   /** The selected next hop for e is gone or unfeasible: switch to the alternative or retract and ask. */
   private void routeLost(Entry e, long now) {
     if (e.alt != null && neighbours.containsKey(e.alt) && e.feasible(e.altSeqno, e.altMetric)) {
-      e.select(e.alt, e.altSeqno, e.altMetric + 1, now + config.routeExpiryMillis());
+      select(e, e.alt, e.altSeqno, e.altMetric + 1, now + config.routeExpiryMillis());
       e.alt = null;
       e.updateFd();
       markChanged(e);
@@ -393,7 +394,7 @@ public final class MeshNode {
     }
     e.alt = null;
     e.nextHop = null;
-    e.metric = MeshFrame.INFINITY;
+    setMetric(e, MeshFrame.INFINITY);
     e.expiresAt = now + config.routeExpiryMillis(); // kept (with its feasibility distance) until then
     markChanged(e);
   }
@@ -460,25 +461,45 @@ public final class MeshNode {
   }
 
   private boolean evictFartherThan(int metric) {
-    if (worstCacheVersion != tableVersion || worstCache == null || !routes.containsKey(worstCache.destination)) {
-      worstCache = null;
-      for (Entry e : routes.values()) {
-        if (worstCache == null || e.metric > worstCache.metric) {
-          worstCache = e;
-        }
-      }
-      worstCacheVersion = tableVersion;
+    int worst = perMetric.length - 1;
+    while (worst > 0 && perMetric[worst] == 0) {
+      worst--;
     }
-    if (worstCache == null || worstCache.metric <= metric) {
+    if (worst <= metric) {
       return false;
     }
-    routes.remove(worstCache.destination);
-    if (worstCache.reachable()) {
-      changed.add(worstCache.destination); // advertised as a retraction at the next tick
+    Entry victim = null;
+    for (Entry e : routes.values()) {
+      if (bucket(e.metric) == worst) {
+        victim = e;
+        break;
+      }
     }
-    worstCache = null;
-    tableVersion++;
+    routes.remove(victim.destination);
+    perMetric[worst]--;
+    if (victim.reachable()) {
+      changed.add(victim.destination); // advertised as a retraction at the next tick
+    } else {
+      changed.remove(victim.destination);
+    }
     return true;
+  }
+
+  private int bucket(int metric) {
+    return metric >= MeshFrame.INFINITY ? perMetric.length - 1 : metric;
+  }
+
+  private void setMetric(Entry e, int metric) {
+    if (routes.get(e.destination) == e) {
+      perMetric[bucket(e.metric)]--;
+      perMetric[bucket(metric)]++;
+    }
+    e.metric = metric;
+  }
+
+  private void select(Entry e, String hop, long s, int via, long expiry) {
+    setMetric(e, via);
+    e.select(hop, s, via, expiry);
   }
 
   private void loseNeighbour(String neighbour, long now) {
@@ -521,8 +542,8 @@ public final class MeshNode {
         lost.add(e);
       } else {
         it.remove();
+        perMetric[bucket(e.metric)]--;
         changed.remove(e.destination);
-        tableVersion++;
       }
     }
     for (Entry e : lost) {
@@ -557,7 +578,6 @@ public final class MeshNode {
 
   private void markChanged(Entry e) {
     changed.add(e.destination);
-    tableVersion++;
   }
 
   // ---------------------------------------------------------------- data plane

@@ -365,6 +365,23 @@ class MeshNodeTest {
   }
 
   @Test
+  void aFullTableKeepsTheNearestDestinations() {
+    MeshConfig small = MeshConfig.builder().maxRoutes(4).build();
+    MeshNode a = new MeshNode("alice", small, EndToEnd.PLAIN);
+    a.linkUp(0, "b");
+    a.receive(0, "b", new Routes(false, List.of(new Route("far5", 1, 5), new Route("far4", 1, 4),
+        new Route("near1", 1, 1))));
+    a.receive(0, "b", new Routes(false, List.of(new Route("far6", 1, 6), new Route("near2", 1, 2),
+        new Route("b", 1, 0))));
+    assertEquals(4, a.tableSize());
+    assertEquals(List.of("b", "near1", "near2", "far4"), a.routes().stream().map(RouteView::destination).toList());
+    // a destination farther than everything held is refused, a nearer one evicts the farthest
+    a.receive(1, "b", new Routes(false, List.of(new Route("far9", 1, 9), new Route("near0", 1, 0))));
+    assertEquals(List.of("b", "near0", "near1", "near2"), a.routes().stream().map(RouteView::destination).toList());
+    assertEquals(1, a.dropped(DropReason.TABLE_FULL));
+  }
+
+  @Test
   void aRouteThatIsNoLongerAdvertisedExpires() {
     MeshNode a = new MeshNode("alice", CONFIG, EndToEnd.PLAIN);
     a.linkUp(0, "b");
