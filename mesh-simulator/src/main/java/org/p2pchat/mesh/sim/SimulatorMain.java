@@ -13,9 +13,10 @@ import org.p2pchat.mesh.MeshConfig;
 /**
  * Runs the mesh simulations and writes docs/mesh-simulation.md with a table and an SVG plot.
  *
- * <p>Usage: {@code SimulatorMain [--quick|--full] [--seed N] [--sizes 100,1000,10000] [--out DIR]}. Quick
- * (the default) runs 100 and 1,000 nodes; full adds 10,000. Every run prints its seed; the same seed gives
- * the same figures.
+ * <p>Usage: {@code SimulatorMain [--quick|--full] [--seed N] [--sizes 100,1000,10000] [--messages N]
+ * [--runs static,churn,partition] [--out DIR]}. Quick (the default) runs 100 and 1,000 nodes; full adds
+ * 10,000. Messages default to 2,000 per run (500 at 10,000 nodes). Every run prints its seed; the same seed
+ * and options give the same figures.
  */
 public final class SimulatorMain {
   private SimulatorMain() {}
@@ -27,6 +28,8 @@ public final class SimulatorMain {
     long seed = 20181030L;
     boolean full = false;
     List<Integer> sizes = null;
+    int messagesOption = -1;
+    List<String> runs = List.of("static", "churn", "partition");
     Path out = Path.of("docs");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -40,8 +43,11 @@ public final class SimulatorMain {
           }
         }
         case "--out" -> out = Path.of(args[++i]);
+        case "--messages" -> messagesOption = Integer.parseInt(args[++i]);
+        case "--runs" -> runs = List.of(args[++i].split(","));
         default -> {
-          System.err.println("usage: SimulatorMain [--quick|--full] [--seed N] [--sizes 100,1000] [--out DIR]");
+          System.err.println("usage: SimulatorMain [--quick|--full] [--seed N] [--sizes 100,1000] [--messages N]"
+              + " [--runs static,churn,partition] [--out DIR]");
           System.exit(2);
         }
       }
@@ -53,10 +59,20 @@ public final class SimulatorMain {
     o.println("mesh simulation, seed " + seed + " (rerun with --seed " + seed + ")");
     List<Row> rows = new ArrayList<>();
     for (int size : sizes) {
-      int messages = size >= 10_000 ? 500 : 2_000;
+      int messages = messagesOption > 0 ? messagesOption : size >= 10_000 ? 500 : 2_000;
       Scenario base = Scenario.random("random", size, messages);
-      for (Scenario s : List.of(base.named("static"), base.withChurn(0.10).named("churn 10 %"),
-          base.withPartition().named("partition heals"))) {
+      List<Scenario> scenarios = new ArrayList<>();
+      if (runs.contains("static")) {
+        scenarios.add(base.named("static"));
+      }
+      if (runs.contains("churn")) {
+        scenarios.add(base.withChurn(0.10).named("churn 10 %"));
+      }
+      if (runs.contains("partition")) {
+        scenarios.add(base.withPartition().named("partition heals"));
+      }
+      for (Scenario s : scenarios) {
+        o.printf(Locale.ROOT, "running %,d nodes, %s, %,d messages ...%n", size, s.name(), messages);
         Result r = new Simulation(s, seed).run();
         Row row = new Row(s.name(), size, r);
         rows.add(row);
