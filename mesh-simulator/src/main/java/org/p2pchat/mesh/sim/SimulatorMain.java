@@ -89,7 +89,11 @@ public final class SimulatorMain {
       o.printf(Locale.ROOT, "chain of %d: converged %d round(s) after the last link was cut, %d after it came back%n",
           length, rounds[0], rounds[1]);
     }
-    String markdown = Report.markdown(seed, full, rows, lengths, chains);
+    String command = String.join(" ", args);
+    if (!command.contains("--seed")) {
+      command = (command + " --seed " + seed).trim();
+    }
+    String markdown = Report.markdown(seed, command, rows, lengths, chains);
     Files.createDirectories(out);
     Files.writeString(out.resolve("mesh-simulation.md"), markdown, StandardCharsets.UTF_8);
     Files.writeString(out.resolve("mesh-simulation.svg"), Report.svg(rows), StandardCharsets.UTF_8);
