@@ -15,8 +15,8 @@ import org.p2pchat.mesh.MeshConfig;
  *
  * <p>Usage: {@code SimulatorMain [--quick|--full] [--seed N] [--sizes 100,1000,10000] [--messages N]
  * [--runs static,churn,partition] [--out DIR]}. Quick (the default) runs 100 and 1,000 nodes; full adds
- * 10,000. Messages default to 2,000 per run (100 at 10,000 nodes, where most of them flood). Every run prints its seed; the same seed
- * and options give the same figures.
+ * 10,000. Messages default to 2,000 per run (100 at 10,000 nodes, where most of them flood). Every run
+ * prints its seed; the same seed and options give the same figures.
  */
 public final class SimulatorMain {
   private SimulatorMain() {}
