@@ -36,7 +36,7 @@ final class Report {
         .append("the timer ticks every ").append(Simulation.TICK_MILLIS).append(" ms, default configuration (hello ")
         .append(c.helloIntervalMillis()).append(" ms, dead after ").append(c.deadAfterHellos())
         .append(" hellos, full table every ").append(c.updateIntervalMillis()).append(" ms, hop limit ")
-        .append(c.hopLimit()).append(", at most ").append(c.maxRoutes()).append(" routes per node, ack timeout ")
+        .append(c.hopLimit()).append(", at most ").append(c.maxRoutes()).append(" routes per node, routed attempts every ")
         .append(c.ackTimeoutMillis()).append(" ms then one bounded flood, deadline ")
         .append(c.deliveryDeadlineMillis()).append(" ms). See docs/mesh.md for the design.\n\n");
     b.append("Random graphs: a random spanning tree plus random links, 4 links per node on average; messages between ")
