@@ -720,9 +720,11 @@ public final class MeshNode {
     seen.firstSighting(dataKey(data), now);
     if (routed) {
       p.hadRoute = true;
-      long routedEnd = p.sentAt + (long) ROUTED_ATTEMPTS * config.ackTimeoutMillis();
+      // The flood comes halfway from the last routed attempt to the deadline (8 s at the defaults), so that
+      // its acknowledgement has time to come back.
+      long lastRouted = now;
       p.nextAttemptAt = p.attempts < ROUTED_ATTEMPTS ? now + config.ackTimeoutMillis()
-          : routedEnd + (p.sentAt + config.deliveryDeadlineMillis() - routedEnd) / 2;
+          : lastRouted + (p.sentAt + config.deliveryDeadlineMillis() - lastRouted) / 2;
       send(route.nextHop, data);
     } else {
       increment(attempt > 0 ? MeshCounter.FLOOD_RETRIES : MeshCounter.FLOODS_WITHOUT_ROUTE);
