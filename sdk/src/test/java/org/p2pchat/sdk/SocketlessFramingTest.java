@@ -29,6 +29,7 @@ import org.p2pchat.sdk.internal.FrameHandoff;
  */
 class SocketlessFramingTest {
   private static final String BASE = MessageType.SCHEMA_CLASSPATH_BASE + "vectors/";
+  private static final Codec CODEC = new Codec(MessageValidator.create(), true, true, WireJson.Style.PYTHON);
   private static final InetSocketAddress FROM = new InetSocketAddress("127.0.0.1", 40000);
 
   private record Vector(String file, boolean valid, byte[] bytes) {}
@@ -56,7 +57,11 @@ class SocketlessFramingTest {
         assertTrue(frame.append(ByteBuffer.wrap(bytes, 0, cut)));
         assertTrue(frame.append(bytes, cut, bytes.length - cut));
         assertArrayEquals(bytes, frame.frame(), v.file() + " cut at " + cut);
-        assertOutcome(v, frame.frame());
+        // Decoding depends only on the frame's bytes, proven equal above; a large vector is decoded at
+        // a sample of its cuts so the test stays quick.
+        if (bytes.length <= 4096 || cut % 4096 == 0 || cut == bytes.length) {
+          assertOutcome(v, frame.frame());
+        }
         checked++;
       }
       FrameAssembler oneByOne = new FrameAssembler(MessageValidator.DEFAULT_MAX_BYTES);
@@ -91,8 +96,7 @@ class SocketlessFramingTest {
     for (MessageType type : MessageType.values()) {
       table.on(type.javaType(), outcome);
     }
-    Codec codec = new Codec(MessageValidator.create(), true, true, WireJson.Style.PYTHON);
-    FrameHandoff handoff = new FrameHandoff(table.build(codec, new Counters()), Runnable::run, 10, 16);
+    FrameHandoff handoff = new FrameHandoff(table.build(CODEC, new Counters()), Runnable::run, 10, 16);
     handoff.onFrame(frame, FROM, Instant.EPOCH);
     handoff.onBatchEnd();
     if (v.valid()) {
