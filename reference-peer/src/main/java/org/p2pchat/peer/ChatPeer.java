@@ -68,24 +68,14 @@ public final class ChatPeer implements AutoCloseable {
     this.serverAddress = b.server;
     this.connectTimeout = b.connectTimeout;
     Dispatcher dispatcher = new Dispatcher();
-    this.node = Node.builder()
-        .name("peer-" + b.name)
-        .host(b.bindHost)
-        .port(b.port)
-        .connectTimeout(b.connectTimeout)
-        .maxSendBytes(b.maxSendBytes)
-        // One worker: messages are shown in the order the listener hands them over. Handlers never block.
-        .workerThreads(1)
-        .dispatcher(dispatcher)
-        .build();
-    this.identity = new Identity(b.name, b.advertisedHost, () -> node.address().port());
+    this.identity = new Identity(b.name, b.advertisedHost, () -> node().address().port());
     this.timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "peer-" + b.name + "-timer");
       t.setDaemon(true);
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
-    Outbox outbox = new Outbox(node, b.output);
+    Outbox outbox = new Outbox(this::node, b.output);
     this.server = new ServerSession(identity, b.server, outbox, b.output, b.replyTimeout);
     OutgoingRequests outgoing = new OutgoingRequests(identity, outbox, b.output, connected,
         b.requestExpiry.plus(b.replyTimeout));
@@ -96,7 +86,23 @@ public final class ChatPeer implements AutoCloseable {
     outgoing.registerHandlers(dispatcher);
     incoming.registerHandlers(dispatcher);
     conversations.registerHandlers(dispatcher);
+    // Built after every handler is registered: the node copies the handler table at build().
+    this.node = Node.builder()
+        .name("peer-" + b.name)
+        .host(b.bindHost)
+        .port(b.port)
+        .connectTimeout(b.connectTimeout)
+        .maxSendBytes(b.maxSendBytes)
+        // One worker: messages are shown in the order the listener hands them over. Handlers never block.
+        .workerThreads(1)
+        .dispatcher(dispatcher)
+        .build();
     this.runner = new CommandRunner(server, outgoing, incoming, conversations, b.output, this::close);
+  }
+
+  /** The node, for senders wired before it was built (it exists once the constructor has run). */
+  private Node node() {
+    return node;
   }
 
   public static Builder builder() {
