@@ -77,24 +77,14 @@ public final class ChatPeer implements AutoCloseable {
     this.serverAddress = b.server;
     this.connectTimeout = b.connectTimeout;
     Dispatcher dispatcher = new Dispatcher();
-    this.node = Node.builder()
-        .name("peer-" + b.name)
-        .host(b.bindHost)
-        .port(b.port)
-        .connectTimeout(b.connectTimeout)
-        .maxSendBytes(b.maxSendBytes)
-        // One worker: messages are shown in the order the listener hands them over. Handlers never block.
-        .workerThreads(1)
-        .dispatcher(dispatcher)
-        .build();
-    this.identity = new Identity(b.name, b.advertisedHost, () -> node.address().port());
+    this.identity = new Identity(b.name, b.advertisedHost, () -> node().address().port());
     this.timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "peer-" + b.name + "-timer");
       t.setDaemon(true);
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
-    Outbox outbox = new Outbox(node, b.output);
+    Outbox outbox = new Outbox(this::node, b.output);
     this.trust = b.keys == null ? null : trust(b);
     Wiring.Parts parts = Wiring.wire(identity, outbox, b.output, connected, b.server, b.replyTimeout,
         b.requestExpiry, b.autoAccept, timer, Clock.systemUTC(), trust);
@@ -106,6 +96,17 @@ public final class ChatPeer implements AutoCloseable {
     outgoing.registerHandlers(dispatcher);
     incoming.registerHandlers(dispatcher);
     conversations.registerHandlers(dispatcher);
+    // Built after every handler is registered: the node copies the handler table at build().
+    this.node = Node.builder()
+        .name("peer-" + b.name)
+        .host(b.bindHost)
+        .port(b.port)
+        .connectTimeout(b.connectTimeout)
+        .maxSendBytes(b.maxSendBytes)
+        // One worker: messages are shown in the order the listener hands them over. Handlers never block.
+        .workerThreads(1)
+        .dispatcher(dispatcher)
+        .build();
     this.runner = new CommandRunner(server, outgoing, incoming, conversations, trust, b.output, this::close);
   }
 
@@ -121,6 +122,11 @@ public final class ChatPeer implements AutoCloseable {
   /** This peer's key fingerprint, or null when it runs without an identity (2018 behaviour). */
   public Fingerprint fingerprint() {
     return trust == null ? null : trust.fingerprint();
+  }
+
+  /** The node, for senders wired before it was built (it exists once the constructor has run). */
+  private Node node() {
+    return node;
   }
 
   public static Builder builder() {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -45,11 +46,17 @@ public final class WireJson {
   private static final ObjectWriter PYTHON = MAPPER.writer(new PythonPrinter());
   private static final ObjectWriter COMPACT = MAPPER.writer();
 
+  /** Immutable, so no caller can reconfigure what every other caller parses with. */
+  private static final ObjectReader READER = MAPPER.reader();
+
   private WireJson() {}
 
-  /** The shared mapper: lenient on unknown properties, strict on trailing tokens. */
-  public static ObjectMapper mapper() {
-    return MAPPER;
+  /**
+   * A reader with the shared settings (lenient on unknown properties, strict on trailing tokens). An
+   * {@link ObjectReader} is immutable: the mapper behind it is not reachable for reconfiguration.
+   */
+  public static ObjectReader mapper() {
+    return READER;
   }
 
   /** The envelope {@code {"msgtype": ..., "msgdata": ...}} of a generated message object. */

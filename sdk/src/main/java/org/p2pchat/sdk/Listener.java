@@ -11,10 +11,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.p2pchat.protocol.HostPort;
+import org.p2pchat.sdk.internal.FrameAssembler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,7 +170,7 @@ public final class Listener implements AutoCloseable {
         continue;
       }
       open++;
-      Connection conn = new Connection(remote, System.nanoTime() + readTimeoutNanos);
+      Connection conn = new Connection(remote, System.nanoTime() + readTimeoutNanos, maxBytes);
       try {
         channel.configureBlocking(false);
         // Most senders have written and closed before we accept: read now, and skip the selector.
@@ -198,30 +198,30 @@ public final class Listener implements AutoCloseable {
         int n = channel.read(scratch);
         if (n < 0) {
           finish(channel);
-          if (conn.size == 0) {
+          if (conn.bytes.size() == 0) {
             sink.onRejected(new Rejection(RejectReason.EMPTY, conn.remote, null,
                 "connection closed without sending anything", null));
           } else {
-            sink.onFrame(conn.bytes(), conn.remote, Instant.now());
+            sink.onFrame(conn.bytes.frame(), conn.remote, Instant.now());
           }
           return true;
         }
         if (n == 0) {
           return false;
         }
-        if (conn.size + n > maxBytes) {
+        scratch.flip();
+        if (!conn.bytes.append(scratch)) {
           finish(channel);
           sink.onRejected(new Rejection(RejectReason.TOO_LARGE, conn.remote, null,
-              "message exceeds " + maxBytes + " bytes; connection closed after reading " + (conn.size + n), null));
+              "message exceeds " + maxBytes + " bytes; connection closed after reading " + (conn.bytes.size() + n),
+              null));
           return true;
         }
-        scratch.flip();
-        conn.append(scratch);
       }
     } catch (IOException e) {
       finish(channel);
       sink.onRejected(new Rejection(RejectReason.IO_ERROR, conn.remote, null,
-          "read failed after " + conn.size + " bytes: " + e.getMessage(), e));
+          "read failed after " + conn.bytes.size() + " bytes: " + e.getMessage(), e));
       return true;
     }
   }
@@ -234,8 +234,8 @@ public final class Listener implements AutoCloseable {
         key.cancel();
         finish((SocketChannel) key.channel());
         sink.onRejected(new Rejection(RejectReason.READ_TIMEOUT, conn.remote, null,
-            conn.size == 0 ? "sent nothing within the read deadline; connection closed"
-                : "sent " + conn.size + " bytes but no end of stream within the read deadline; connection closed",
+            conn.bytes.size() == 0 ? "sent nothing within the read deadline; connection closed"
+                : "sent " + conn.bytes.size() + " bytes but no end of stream within the read deadline; connection closed",
             null));
       }
     }
@@ -293,25 +293,12 @@ public final class Listener implements AutoCloseable {
   private static final class Connection {
     final InetSocketAddress remote;
     final long deadline;
-    byte[] buffer = new byte[1024];
-    int size;
+    final FrameAssembler bytes;
 
-    Connection(InetSocketAddress remote, long deadline) {
+    Connection(InetSocketAddress remote, long deadline, int maxBytes) {
       this.remote = remote;
       this.deadline = deadline;
-    }
-
-    void append(ByteBuffer src) {
-      int n = src.remaining();
-      if (size + n > buffer.length) {
-        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + n));
-      }
-      src.get(buffer, size, n);
-      size += n;
-    }
-
-    byte[] bytes() {
-      return buffer.length == size ? buffer : Arrays.copyOf(buffer, size);
+      this.bytes = new FrameAssembler(maxBytes);
     }
   }
 

@@ -1,20 +1,15 @@
 package org.p2pchat.sdk;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.MessageValidator;
 import org.p2pchat.protocol.WireJson;
+import org.p2pchat.sdk.internal.FrameHandoff;
 import org.p2pchat.sdk.internal.NamedThreads;
 
 /**
@@ -31,46 +26,50 @@ import org.p2pchat.sdk.internal.NamedThreads;
  * }</pre>
  */
 public final class Node implements AutoCloseable {
-  private final Builder config;
-  private final Dispatcher dispatcher;
-  private final Counters counters = new Counters();
-  private final Listener listener;
-  private final Sender sender;
-  private final ThreadPoolExecutor workers;
-  /** Messages handed to the workers and not yet dispatched, bounded by the builder's workQueue. */
-  private final AtomicInteger queued = new AtomicInteger();
-
-  private Node(Builder b) {
-    this.config = b;
-    this.dispatcher = b.dispatcher;
-    Codec codec = new Codec(MessageValidator.withMaxBytes(Math.max(b.maxMessageBytes, 2)), b.validateIncoming,
-        b.validateOutgoing, b.style);
-    dispatcher.attach(codec, counters);
-    this.listener = Listener.builder()
-        .host(b.host)
-        .port(b.port)
-        .maxBytes(b.maxMessageBytes)
-        .readTimeout(b.readTimeout)
-        .maxConnections(b.maxConnections)
-        .build();
-    this.sender = Sender.builder()
-        .codec(new Codec(MessageValidator.withMaxBytes(b.maxSendBytes), b.validateOutgoing, b.style))
-        .connectTimeout(b.connectTimeout)
-        .writeTimeout(b.writeTimeout)
-        .asyncThreads(b.sendThreads)
-        .asyncQueue(b.sendQueue)
-        .maxBytes(b.maxSendBytes)
-        .counters(counters)
-        .build();
-    this.workers = new ThreadPoolExecutor(b.workerThreads, b.workerThreads, 0, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(b.workQueue), new NamedThreads(b.name + "-worker"));
-  }
-
   /** Frames handed to one worker task at most, so that a burst still spreads over the workers. */
   private static final int MAX_BATCH = 16;
 
-  /** A frame read by the listener, on its way to a worker. */
-  private record Frame(byte[] bytes, InetSocketAddress remote, Instant receivedAt) {}
+  /** The builder's settings, copied at {@link Builder#build()}: changing the builder later changes nothing. */
+  private record Config(String name, String host, int port, int maxMessageBytes, int maxSendBytes,
+      Duration readTimeout, Duration connectTimeout, Duration writeTimeout, int sendThreads, int sendQueue,
+      Duration stopTimeout, int maxConnections, int workerThreads, int workQueue, boolean validateIncoming,
+      boolean validateOutgoing, WireJson.Style style) {}
+
+  private final Config config;
+  private final Counters counters = new Counters();
+  private final FrameDispatcher dispatch;
+  private final Listener listener;
+  private final Sender sender;
+  private final ThreadPoolExecutor workers;
+  private final FrameHandoff handoff;
+
+  /** All the node's wiring, in one place. */
+  private Node(Config c, Dispatcher handlers) {
+    this.config = c;
+    // One validator for incoming messages, one for outgoing (their size caps differ), each used for real.
+    Codec incoming = new Codec(MessageValidator.withMaxBytes(Math.max(c.maxMessageBytes(), 2)), c.validateIncoming(),
+        c.validateOutgoing(), c.style());
+    this.dispatch = handlers.build(incoming, counters);
+    this.listener = Listener.builder()
+        .host(c.host())
+        .port(c.port())
+        .maxBytes(c.maxMessageBytes())
+        .readTimeout(c.readTimeout())
+        .maxConnections(c.maxConnections())
+        .build();
+    this.sender = Sender.builder()
+        .codec(new Codec(MessageValidator.withMaxBytes(c.maxSendBytes()), c.validateOutgoing(), c.style()))
+        .connectTimeout(c.connectTimeout())
+        .writeTimeout(c.writeTimeout())
+        .asyncThreads(c.sendThreads())
+        .asyncQueue(c.sendQueue())
+        .maxBytes(c.maxSendBytes())
+        .counters(counters)
+        .build();
+    this.workers = new ThreadPoolExecutor(c.workerThreads(), c.workerThreads(), 0, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(c.workQueue()), new NamedThreads(c.name() + "-worker"));
+    this.handoff = new FrameHandoff(dispatch, workers, c.workQueue(), MAX_BATCH);
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -78,59 +77,7 @@ public final class Node implements AutoCloseable {
 
   /** Binds the listener and starts serving; returns this. */
   public Node start() throws IOException {
-    listener.start(new Listener.FrameSink() {
-      /** Frames of the current pass over the ready connections; touched by the I/O thread only. */
-      private List<Frame> batch = new ArrayList<>();
-
-      @Override
-      public void onFrame(byte[] frame, InetSocketAddress remote, Instant receivedAt) {
-        batch.add(new Frame(frame, remote, receivedAt));
-        if (batch.size() == MAX_BATCH) {
-          onBatchEnd();
-        }
-      }
-
-      /**
-       * One task a batch rather than one a message: under load a worker then wakes once for many
-       * messages, and waking threads is most of what handing work over costs.
-       */
-      @Override
-      public void onBatchEnd() {
-        if (batch.isEmpty()) {
-          return;
-        }
-        List<Frame> frames = batch;
-        batch = new ArrayList<>();
-        if (queued.addAndGet(frames.size()) > config.workQueue) {
-          queued.addAndGet(-frames.size());
-          overloaded(frames);
-          return;
-        }
-        try {
-          workers.execute(() -> {
-            for (Frame f : frames) {
-              queued.decrementAndGet();
-              dispatcher.dispatch(f.bytes(), f.remote(), f.receivedAt());
-            }
-          });
-        } catch (RejectedExecutionException e) {
-          queued.addAndGet(-frames.size());
-          overloaded(frames);
-        }
-      }
-
-      private void overloaded(List<Frame> frames) {
-        for (Frame f : frames) {
-          dispatcher.reject(new Rejection(RejectReason.OVERLOADED, f.remote(), null,
-              "work queue full (" + config.workQueue + " messages waiting); message dropped", null));
-        }
-      }
-
-      @Override
-      public void onRejected(Rejection rejection) {
-        dispatcher.reject(rejection);
-      }
-    });
+    listener.start(handoff);
     return this;
   }
 
@@ -153,8 +100,9 @@ public final class Node implements AutoCloseable {
     return sender;
   }
 
-  public Dispatcher dispatcher() {
-    return dispatcher;
+  /** Whether this node has a handler for {@code type} (as its table was when the node was built). */
+  public boolean handles(org.p2pchat.protocol.MessageType type) {
+    return dispatch.handles(type);
   }
 
   public Counters.Snapshot counters() {
@@ -185,7 +133,7 @@ public final class Node implements AutoCloseable {
   /** {@link #stop} with the builder's stop timeout. */
   @Override
   public void close() {
-    stop(config.stopTimeout);
+    stop(config.stopTimeout());
   }
 
   /** Node settings; every default is documented on its setter. */
@@ -318,7 +266,9 @@ public final class Node implements AutoCloseable {
     }
 
     public Node build() {
-      return new Node(this);
+      return new Node(new Config(name, host, port, maxMessageBytes, maxSendBytes, readTimeout, connectTimeout,
+          writeTimeout, sendThreads, sendQueue, stopTimeout, maxConnections, workerThreads, workQueue,
+          validateIncoming, validateOutgoing, style), dispatcher);
     }
   }
 }

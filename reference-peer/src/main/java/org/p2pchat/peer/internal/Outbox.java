@@ -14,10 +14,11 @@ import org.p2pchat.sdk.SendException;
  * peer never ends the program.
  */
 public final class Outbox {
-  private final Node node;
+  private final java.util.function.Supplier<Node> node;
   private final PeerOutput out;
 
-  public Outbox(Node node, PeerOutput out) {
+  /** {@code node} is asked at send time: handlers (which send) are registered before the node is built. */
+  public Outbox(java.util.function.Supplier<Node> node, PeerOutput out) {
     this.node = node;
     this.out = out;
   }
@@ -25,7 +26,7 @@ public final class Outbox {
   /** Sends on the calling thread; false (after telling the user why) if it could not be sent. */
   public boolean send(HostPort to, Object message) {
     try {
-      node.send(to, message);
+      node.get().send(to, message);
       return true;
     } catch (SendException e) {
       out.line(describe(e));
@@ -38,7 +39,7 @@ public final class Outbox {
    * never exceptionally, once the message is sent or the failure has been shown.
    */
   public CompletableFuture<Boolean> sendInBackground(HostPort to, Object message) {
-    return node.sendAsync(to, message).handle((ok, error) -> {
+    return node.get().sendAsync(to, message).handle((ok, error) -> {
       if (error == null) {
         return true;
       }

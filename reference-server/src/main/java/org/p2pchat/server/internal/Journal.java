@@ -11,7 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.server.StateFileException;
 import org.slf4j.Logger;
@@ -21,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * The state file as an append-only journal with group commit, compacted to a snapshot on demand.
  *
  * <p>{@link #append} writes one record (one write call, so a crash leaves at most a torn last line) and
- * returns its sequence number; {@link #sync} returns once that record is on disk. Concurrent callers of
- * {@link #sync} share one {@code fsync}: while one thread forces the file, the others wait and then find
- * their records already covered. {@link #compact} replaces the file atomically (temp file, fsync, atomic
+ * returns its sequence number; {@link #durable} returns a future completed once that record is on disk.
+ * Group commit: one committer thread forces the file for every record appended so far, then completes
+ * every future those records cover, so one {@code fsync} serves all the records that were ready, never
+ * one each, and no future completes before the force that covers it. {@link #sync} is the blocking form. {@link #compact} replaces the file atomically (temp file, fsync, atomic
  * rename, fsync of the directory) with a snapshot of the live entries.
  *
  * <p>{@link #append} and {@link #compact} must be called under the owner's lock, so that records reach
@@ -33,27 +38,132 @@ import org.slf4j.LoggerFactory;
 final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
 
+  /** What the journal writes to: the state file in production, a recording fake in tests. */
+  interface Storage extends AutoCloseable {
+    void write(ByteBuffer buffer) throws IOException;
+
+    /** Makes every write so far durable. */
+    void force() throws IOException;
+
+    @Override
+    void close() throws IOException;
+  }
+
+  /** Opens the storage to append to, after the snapshot is written. */
+  interface Opener {
+    Storage open() throws IOException;
+  }
+
+  private record Waiter(long seq, CompletableFuture<Void> done) {}
+
   private final Path file;
+  private final Opener opener;
   private final Object syncLock = new Object();
-  private FileChannel channel;
+  private Storage channel;
   private volatile long appended;
+  /** Guarded by syncLock. */
   private long durable;
   private long sinceCompaction;
   private volatile IOException failure;
+  /** Records waiting for a force, in sequence order; guarded by syncLock. */
+  private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+  private boolean closing;
+  private Thread committer;
+  private final java.util.concurrent.ExecutorService acks = java.util.concurrent.Executors.newSingleThreadExecutor(
+      r -> {
+        Thread t = new Thread(r, "p2pchat-journal-ack");
+        t.setDaemon(true);
+        return t;
+      });
 
-  private Journal(Path file) {
+  private Journal(Path file, Opener opener) {
     this.file = file;
+    this.opener = opener;
   }
+
+  /** A journal over {@code storage}, with no snapshot and no compaction: for tests of the commit order. */
+  static Journal over(Storage storage) {
+    Journal journal = new Journal(Path.of("journal-under-test"), () -> storage);
+    journal.channel = storage;
+    journal.startCommitter();
+    return journal;
+  }
+
+  private void startCommitter() {
+    committer = new Thread(this::commitLoop, "p2pchat-journal-commit");
+    committer.setDaemon(true);
+    committer.start();
+  }
+
+  /** One force for everything appended so far, then every waiter it covers is told. */
+  private void commitLoop() {
+    while (true) {
+      long target;
+      synchronized (syncLock) {
+        while (waiting.isEmpty() && !closing) {
+          try {
+            syncLock.wait();
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        if (waiting.isEmpty()) {
+          return;
+        }
+        target = appended;
+      }
+      IOException error = null;
+      synchronized (forceLock) {
+        try {
+          if (failure == null) {
+            channel.force();
+          } else {
+            error = failure;
+          }
+        } catch (IOException e) {
+          error = fail(e);
+        }
+      }
+      List<Waiter> covered = new ArrayList<>();
+      synchronized (syncLock) {
+        if (error == null && target > durable) {
+          durable = target;
+        }
+        while (!waiting.isEmpty() && (error != null || waiting.peekFirst().seq() <= durable)) {
+          covered.add(waiting.pollFirst());
+        }
+      }
+      if (!covered.isEmpty()) {
+        IOException failed = error;
+        // Told on their own thread, in order: what a waiter does next (reply, drop, another write
+        // waiting for a force) must never hold up, or wait for, the committer.
+        acks.execute(() -> {
+          for (Waiter w : covered) {
+            if (failed == null) {
+              w.done().complete(null);
+            } else {
+              w.done().completeExceptionally(new StateFileException(file, "write failed: " + failed, failed));
+            }
+          }
+        });
+      }
+    }
+  }
+
+  /** Held while the storage is forced or swapped, so a compaction never swaps it under a force. */
+  private final Object forceLock = new Object();
 
   /** Writes {@code entries} as a fresh snapshot of {@code file} and opens it for appending. */
   static Journal create(Path file, Map<String, HostPort> entries) throws StateFileException {
-    Journal journal = new Journal(file);
+    Journal journal = new Journal(file, () -> new FileStorage(
+        FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)));
     try {
       journal.writeSnapshot(entries);
-      journal.channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      journal.channel = journal.opener.open();
     } catch (IOException e) {
       throw new StateFileException(file, "cannot write it: " + e, e);
     }
+    journal.startCommitter();
     return journal;
   }
 
@@ -61,10 +171,7 @@ final class Journal implements AutoCloseable {
   long append(byte[] record) throws IOException {
     checkUsable();
     try {
-      ByteBuffer buffer = ByteBuffer.wrap(record);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
+      channel.write(ByteBuffer.wrap(record));
     } catch (IOException e) {
       throw fail(e);
     }
@@ -72,20 +179,36 @@ final class Journal implements AutoCloseable {
     return ++appended;
   }
 
-  /** Returns once record {@code seq} and every one before it are on disk. */
-  void sync(long seq) throws IOException {
+  /**
+   * Completes once record {@code seq} and every one before it are on disk (at once if they are), or
+   * fails with a {@link StateFileException} if the force fails. Never completes before that force.
+   */
+  CompletableFuture<Void> durable(long seq) {
     synchronized (syncLock) {
       if (durable >= seq) {
-        return;
+        return CompletableFuture.completedFuture(null);
       }
-      checkUsable();
-      long target = appended;
-      try {
-        channel.force(false);
-      } catch (IOException e) {
-        throw fail(e);
+      IOException failed = failure;
+      if (failed != null || closing) {
+        return CompletableFuture.failedFuture(new StateFileException(file,
+            closing ? "closed before the record was on disk" : "write failed: " + failed, failed));
       }
-      durable = target;
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      waiting.addLast(new Waiter(seq, done));
+      syncLock.notifyAll();
+      return done;
+    }
+  }
+
+  /** Returns once record {@code seq} and every one before it are on disk. */
+  void sync(long seq) throws IOException {
+    try {
+      durable(seq).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof IOException) {
+        throw (IOException) e.getCause();
+      }
+      throw e;
     }
   }
 
@@ -97,18 +220,18 @@ final class Journal implements AutoCloseable {
   /** Replaces the file with a snapshot of {@code entries}; call under the owner's lock. */
   void compact(Map<String, HostPort> entries) throws IOException {
     checkUsable();
-    synchronized (syncLock) {
+    synchronized (forceLock) {
       try {
         channel.close();
         writeSnapshot(entries);
-        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = opener.open();
       } catch (IOException e) {
         throw fail(e);
       }
-      // The snapshot holds everything appended so far, and it is on disk.
-      durable = appended;
-      sinceCompaction = 0;
     }
+    // The snapshot holds everything appended so far, and it is on disk; waiters are told at the next
+    // pass of the committer (a force of the fresh file, cheap).
+    sinceCompaction = 0;
   }
 
   private void writeSnapshot(Map<String, HostPort> entries) throws IOException {
@@ -157,14 +280,52 @@ final class Journal implements AutoCloseable {
   @Override
   public void close() {
     synchronized (syncLock) {
+      closing = true;
+      syncLock.notifyAll();
+    }
+    if (committer != null && Thread.currentThread() != committer) {
       try {
-        if (channel.isOpen()) {
-          channel.force(false);
-          channel.close();
+        committer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    acks.shutdown();
+    synchronized (forceLock) {
+      try {
+        if (failure == null) {
+          channel.force();
         }
+        channel.close();
       } catch (IOException e) {
         log.warn("closing state file {}: {}", file, e.toString());
       }
+    }
+  }
+
+  /** The state file. */
+  private static final class FileStorage implements Storage {
+    private final FileChannel channel;
+
+    FileStorage(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void write(ByteBuffer buffer) throws IOException {
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    }
+
+    @Override
+    public void force() throws IOException {
+      channel.force(false);
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
     }
   }
 }

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.Optional;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.server.Registry;
@@ -96,6 +98,23 @@ public final class PeerTable implements Registry, AutoCloseable {
    * written, it is undone and the call throws.
    */
   public Outcome register(String peername, HostPort address) throws IOException {
+    try {
+      return registerDurably(peername, address).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof IOException) {
+        throw (IOException) e.getCause();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * {@link #register} without blocking: the record is written now and the future completes once it is
+   * on disk (group commit: one force covers every registration ready by then), so the caller acknowledges
+   * only then, and a worker never waits for a disk. A refusal (name taken) completes at once. If the
+   * record cannot be written or forced, the registration is undone and the future fails.
+   */
+  public CompletableFuture<Outcome> registerDurably(String peername, HostPort address) {
     Objects.requireNonNull(peername, "peername");
     Objects.requireNonNull(address, "address");
     long seq;
@@ -103,23 +122,23 @@ public final class PeerTable implements Registry, AutoCloseable {
       checkOpen();
       HostPort holder = peers.get(peername);
       if (holder != null) {
-        return Outcome.taken(holder);
+        return CompletableFuture.completedFuture(Outcome.taken(holder));
       }
       peers.put(peername, address);
       try {
         seq = record(StateFormat.register(peername, address));
       } catch (IOException e) {
         peers.remove(peername);
-        throw e;
+        return CompletableFuture.failedFuture(e);
       }
     }
-    try {
-      journal.sync(seq);
-    } catch (IOException e) {
-      undo(peername, address);
-      throw e;
-    }
-    return Outcome.registered(address);
+    return journal.durable(seq).handle((ok, error) -> {
+      if (error != null) {
+        undo(peername, address);
+        throw new CompletionException(error instanceof CompletionException ? error.getCause() : error);
+      }
+      return Outcome.registered(address);
+    });
   }
 
   /** Removes {@code peername}; returns where it was registered, or empty if it was not. */

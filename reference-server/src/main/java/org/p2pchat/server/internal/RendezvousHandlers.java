@@ -66,26 +66,35 @@ public final class RendezvousHandlers {
         .on(ExitNetwork.class, this::onExit);
   }
 
+  /**
+   * Records the registration, and replies once it is on disk: the worker moves on at once, and the
+   * journal's committer covers every registration ready with one force (group commit).
+   */
   void onRegister(Register register, MessageContext context) {
     String name = register.getPeername();
     HostPort address = new HostPort(register.getHost(), register.getPort());
     String from = Addresses.describe(context.remote());
-    PeerTable.Outcome outcome;
+    CompletableFuture<PeerTable.Outcome> recorded;
     try {
-      outcome = table.register(name, address);
-    } catch (IOException | IllegalStateException e) {
-      log.error("register {} at {} failed, no reply sent: cannot record it: {} (from {})", name, address,
-          e.getMessage(), from);
+      recorded = table.registerDurably(name, address);
+    } catch (IllegalStateException e) {
+      log.error("register {} at {} failed, no reply sent: {} (from {})", name, address, e.getMessage(), from);
       return;
     }
-    if (outcome.registered()) {
-      event("register {} at {} (from {})", name, address, from);
-      reply(address, new RegisterSuccess(), name);
-    } else {
-      event("duplicate register {} at {} refused: {} stays at {} (from {})", name, address, name,
-          outcome.holder(), from);
-      reply(address, new RegisterError(), null);
-    }
+    recorded.whenComplete((outcome, error) -> {
+      if (error != null) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        log.error("register {} at {} failed, no reply sent: cannot record it: {} (from {})", name, address,
+            cause.getMessage(), from);
+      } else if (outcome.registered()) {
+        event("register {} at {} (from {})", name, address, from);
+        reply(address, new RegisterSuccess(), name);
+      } else {
+        event("duplicate register {} at {} refused: {} stays at {} (from {})", name, address, name,
+            outcome.holder(), from);
+        reply(address, new RegisterError(), null);
+      }
+    });
   }
 
   void onListpeer(ListpeerRequest request, MessageContext context) {

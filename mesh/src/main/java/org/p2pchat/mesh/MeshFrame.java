@@ -1,0 +1,142 @@
+package org.p2pchat.mesh;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A frame one mesh node sends to a direct neighbour. Each record maps 1:1 to one JSON message
+ * ({@code MESH_HELLO}, {@code MESH_ROUTES}, {@code MESH_SEQNO_REQUEST}, {@code MESH_DATA}, {@code MESH_ACK};
+ * see docs/mesh.md). The neighbour that sent a frame is known to the driver (the authenticated link), so no
+ * frame names its sender. Frames are immutable; byte arrays are copied in and out.
+ */
+public sealed interface MeshFrame {
+
+  /** The metric that means "unreachable": an entry with it is a retraction. */
+  int INFINITY = 0xFFFF;
+
+  /** How a data or acknowledgement frame travels. */
+  enum Mode {
+    /** Along each relay's selected next hop. */
+    ROUTED,
+    /** To every neighbour but the one it came from; each node forwards a given frame at most once. */
+    FLOOD
+  }
+
+  /** {@code MESH_HELLO}: "I am alive, my sequence number is seqno, I say hello every intervalMillis". */
+  record Hello(long seqno, int intervalMillis) implements MeshFrame {}
+
+  /** One advertised route: the sender reaches destination at this metric (hops), with that origin seqno. */
+  record Route(String destination, long seqno, int metric) {
+    public Route {
+      Objects.requireNonNull(destination, "destination");
+    }
+
+    public boolean isRetraction() {
+      return metric >= INFINITY;
+    }
+  }
+
+  /** {@code MESH_ROUTES}: route updates; {@code full} when it is the whole table (periodic or on link up). */
+  record Routes(boolean full, List<Route> routes) implements MeshFrame {
+    public Routes {
+      routes = List.copyOf(routes);
+    }
+  }
+
+  /**
+   * {@code MESH_SEQNO_REQUEST}: "please make destination raise its seqno to at least seqno" — forwarded
+   * towards the destination along selected routes; it breaks route starvation (Babel's seqno request).
+   */
+  record SeqnoRequest(String destination, long seqno, int hopLimit) implements MeshFrame {
+    public SeqnoRequest {
+      Objects.requireNonNull(destination, "destination");
+    }
+  }
+
+  /**
+   * {@code MESH_DATA}: an end-to-end sealed payload from origin to destination. attempt counts the origin's
+   * re-sends of the same message id (0 first); relays suppress duplicates per (origin, id, attempt, mode).
+   */
+  record Data(String origin, String destination, String id, int attempt, int hopLimit, Mode mode, byte[] payload)
+      implements MeshFrame {
+    public Data {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(destination, "destination");
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(mode, "mode");
+      payload = payload.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+      return payload.clone();
+    }
+
+    /** The payload's length, without copying it. */
+    public int payloadLength() {
+      return payload.length;
+    }
+
+    Data relayed() {
+      return new Data(origin, destination, id, attempt, hopLimit - 1, mode, payload);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Data d && origin.equals(d.origin) && destination.equals(d.destination)
+          && id.equals(d.id) && attempt == d.attempt && hopLimit == d.hopLimit && mode == d.mode && Arrays.equals(payload, d.payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(origin, destination, id, attempt, hopLimit, mode, Arrays.hashCode(payload));
+    }
+
+    @Override
+    public String toString() {
+      return "Data[" + origin + "->" + destination + " id=" + id + " attempt=" + attempt + " hopLimit=" + hopLimit + " " + mode
+          + " " + payload.length + " bytes]";
+    }
+  }
+
+  /**
+   * {@code MESH_ACK}: the destination's end-to-end acknowledgement of message id, travelling back from
+   * origin (the acknowledging node) to destination (the message's origin); attempt is the attempt it answers.
+   */
+  record Ack(String origin, String destination, String id, int attempt, int hopLimit, Mode mode, byte[] proof)
+      implements MeshFrame {
+    public Ack {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(destination, "destination");
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(mode, "mode");
+      proof = proof.clone();
+    }
+
+    @Override
+    public byte[] proof() {
+      return proof.clone();
+    }
+
+    Ack relayed() {
+      return new Ack(origin, destination, id, attempt, hopLimit - 1, mode, proof);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Ack a && origin.equals(a.origin) && destination.equals(a.destination)
+          && id.equals(a.id) && attempt == a.attempt && hopLimit == a.hopLimit && mode == a.mode && Arrays.equals(proof, a.proof);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(origin, destination, id, attempt, hopLimit, mode, Arrays.hashCode(proof));
+    }
+
+    @Override
+    public String toString() {
+      return "Ack[" + origin + "->" + destination + " id=" + id + " hopLimit=" + hopLimit + " " + mode + "]";
+    }
+  }
+}
