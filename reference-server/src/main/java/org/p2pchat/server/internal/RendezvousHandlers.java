@@ -83,7 +83,7 @@ public final class RendezvousHandlers {
     }
     recorded.whenComplete((outcome, error) -> {
       if (error != null) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Failures.unwrap(error);
         log.error("register {} at {} failed, no reply sent: cannot record it: {} (from {})", name, address,
             cause.getMessage(), from);
       } else if (outcome.registered()) {
