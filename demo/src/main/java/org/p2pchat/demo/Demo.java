@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.security.SecureRandom;
 import org.p2pchat.cli.Durations;
+import org.p2pchat.identity.IdentityKeyPair;
+import org.p2pchat.identity.KnownPeers;
 import org.p2pchat.peer.ChatPeer;
 import org.p2pchat.peer.Screen;
 import org.p2pchat.protocol.HostPort;
@@ -14,7 +17,8 @@ import org.p2pchat.protocol.HostPort;
 /**
  * The seed's example conversation, played between two real peers, patchouli and alice, and a
  * rendezvous server on free loopback ports. Every command goes through the same command handling as
- * a typed one; every step is checked against what the other side's screen shows.
+ * a typed one; every step is checked against what the other side's screen shows. Both peers have an identity
+ * (docs/identity.md), so their chat is verified and encrypted, which the {@code whois} step shows.
  */
 public final class Demo {
   private final PrintStream out;
@@ -68,7 +72,9 @@ public final class Demo {
   }
 
   private ChatPeer peer(String name, HostPort server, Screen screen) throws IOException {
-    return ChatPeer.builder().name(name).server(server).replyTimeout(stepTimeout).output(screen).build().start();
+    // Keys in memory: the demo leaves nothing in the user's home directory.
+    return ChatPeer.builder().name(name).server(server).replyTimeout(stepTimeout).output(screen)
+        .identity(IdentityKeyPair.generate(new SecureRandom()), KnownPeers.inMemory()).build().start();
   }
 
   /** One peer and its screen, as the demo types into it. */
@@ -101,12 +107,23 @@ public final class Demo {
     HostPort aliceAt = alice.peer().advertisedAddress();
     step("chat request",
         () -> patchouli.type("chat request " + aliceAt.host() + " " + aliceAt.port()),
-        () -> sees(alice, "chat_request: patchouli --- " + patchouli.address()),
+        () -> seesStarting(alice, "chat_request: patchouli --- " + patchouli.address() + " (claims key "
+            + patchouli.peer().fingerprint()),
         () -> sees(alice, "Please enter \"yes\" or \"no\":"));
     step("accept",
         () -> alice.type("yes"),
-        () -> sees(alice, "accepted chat request from patchouli --- " + patchouli.address()),
-        () -> sees(patchouli, "chat accept: alice --- " + alice.address()));
+        () -> sees(alice, "accepted chat request from patchouli --- " + patchouli.address()
+            + "; waiting for it to confirm its key"),
+        () -> sees(patchouli, "chat accept: alice --- " + alice.address()),
+        () -> seesStarting(patchouli, "chat with alice --- " + alice.address() + " is verified (key "
+            + alice.peer().fingerprint() + ") and encrypted"),
+        () -> seesStarting(alice, "chat with patchouli --- " + patchouli.address() + " is verified (key "
+            + patchouli.peer().fingerprint() + ") and encrypted"));
+    step("whois",
+        () -> patchouli.type("whois alice"),
+        () -> sees(patchouli, "alice " + alice.peer().fingerprint() + " verified"),
+        () -> alice.type("whois patchouli"),
+        () -> sees(alice, "patchouli " + patchouli.peer().fingerprint() + " verified"));
     step("chat message patchouli to alice",
         () -> patchouli.type("chat message alice Hello, alice."),
         () -> sees(alice, "patchouli: Hello, alice."));
@@ -160,6 +177,13 @@ public final class Demo {
     }
   }
 
+  private void seesStarting(Side side, String prefix) throws InterruptedException {
+    if (side.screen().awaitMatching(l -> l.startsWith(prefix), stepTimeout) == null) {
+      failure = side.name() + " did not show a line starting \"" + prefix + "\" within "
+          + Durations.describe(stepTimeout);
+    }
+  }
+
   private void until(String what, Supplier<Boolean> condition) throws InterruptedException {
     long deadline = System.nanoTime() + stepTimeout.toNanos();
     while (!condition.get()) {
@@ -179,7 +203,7 @@ public final class Demo {
 
   /** The names of the steps, in order, as the demo reports them. */
   public static List<String> stepNames() {
-    return List.of("register", "listpeer", "chat request", "accept", "chat message patchouli to alice",
+    return List.of("register", "listpeer", "chat request", "accept", "whois", "chat message patchouli to alice",
         "chat message alice to patchouli", "list connected peer", "disconnect", "exit");
   }
 }

@@ -14,7 +14,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.security.SecureRandom;
 import org.p2pchat.cli.Durations;
+import org.p2pchat.identity.Fingerprint;
+import org.p2pchat.identity.HandshakeConfig;
+import org.p2pchat.identity.IdentityException;
+import org.p2pchat.identity.IdentityKeyPair;
+import org.p2pchat.identity.KnownPeers;
 import org.p2pchat.peer.internal.CommandRunner;
 import org.p2pchat.peer.internal.ConnectedPeers;
 import org.p2pchat.peer.internal.Conversations;
@@ -23,6 +29,8 @@ import org.p2pchat.peer.internal.IncomingRequests;
 import org.p2pchat.peer.internal.Names;
 import org.p2pchat.peer.internal.Outbox;
 import org.p2pchat.peer.internal.OutgoingRequests;
+import org.p2pchat.peer.internal.PeerTrust;
+import org.p2pchat.peer.internal.Wiring;
 import org.p2pchat.peer.internal.ServerSession;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.sdk.Dispatcher;
@@ -54,6 +62,7 @@ public final class ChatPeer implements AutoCloseable {
   private final Duration connectTimeout;
   private final Node node;
   private final Identity identity;
+  private final PeerTrust trust;
   private final ConnectedPeers connected = new ConnectedPeers();
   private final ServerSession server;
   private final IncomingRequests incoming;
@@ -76,12 +85,13 @@ public final class ChatPeer implements AutoCloseable {
     });
     timer.setRemoveOnCancelPolicy(true);
     Outbox outbox = new Outbox(this::node, b.output);
-    this.server = new ServerSession(identity, b.server, outbox, b.output, b.replyTimeout);
-    OutgoingRequests outgoing = new OutgoingRequests(identity, outbox, b.output, connected,
-        b.requestExpiry.plus(b.replyTimeout));
-    this.incoming = new IncomingRequests(identity, outbox, b.output, connected, b.requestExpiry, b.autoAccept,
-        timer, Clock.systemUTC());
-    this.conversations = new Conversations(identity, outbox, b.output, connected);
+    this.trust = b.keys == null ? null : trust(b);
+    Wiring.Parts parts = Wiring.wire(identity, outbox, b.output, connected, b.server, b.replyTimeout,
+        b.requestExpiry, b.autoAccept, timer, Clock.systemUTC(), trust);
+    this.server = parts.server();
+    OutgoingRequests outgoing = parts.outgoing();
+    this.incoming = parts.incoming();
+    this.conversations = parts.conversations();
     server.registerHandlers(dispatcher);
     outgoing.registerHandlers(dispatcher);
     incoming.registerHandlers(dispatcher);
@@ -97,7 +107,21 @@ public final class ChatPeer implements AutoCloseable {
         .workerThreads(1)
         .dispatcher(dispatcher)
         .build();
-    this.runner = new CommandRunner(server, outgoing, incoming, conversations, b.output, this::close);
+    this.runner = new CommandRunner(server, outgoing, incoming, conversations, trust, b.output, this::close);
+  }
+
+  private static PeerTrust trust(Builder b) {
+    try {
+      return new PeerTrust(b.keys, b.knownPeers, b.server, b.serverKey, new SecureRandom(), Clock.systemUTC(),
+          b.handshakeConfig, b.output);
+    } catch (IdentityException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** This peer's key fingerprint, or null when it runs without an identity (2018 behaviour). */
+  public Fingerprint fingerprint() {
+    return trust == null ? null : trust.fingerprint();
   }
 
   /** The node, for senders wired before it was built (it exists once the constructor has run). */
@@ -220,8 +244,34 @@ public final class ChatPeer implements AutoCloseable {
     private boolean autoAccept = false;
     private int maxSendBytes = 1024;
     private PeerOutput output = text -> { };
+    private IdentityKeyPair keys;
+    private KnownPeers knownPeers;
+    private Fingerprint serverKey;
+    private HandshakeConfig handshakeConfig = HandshakeConfig.DEFAULTS;
 
     private Builder() {}
+
+    /**
+     * Speak identity-v1 (docs/identity.md) with this key pair and these pins; default none: the peer behaves
+     * exactly as the 2018 program (plaintext, unsigned).
+     */
+    public Builder identity(IdentityKeyPair keys, KnownPeers knownPeers) {
+      this.keys = Objects.requireNonNull(keys);
+      this.knownPeers = Objects.requireNonNull(knownPeers);
+      return this;
+    }
+
+    /** The server's key fingerprint, pinned up front ({@code --server-key}); default none (pinned on first use). */
+    public Builder serverKey(Fingerprint serverKey) {
+      this.serverKey = serverKey;
+      return this;
+    }
+
+    /** Handshake deadlines; default {@link HandshakeConfig#DEFAULTS} (10 min for an answer, 60 s to confirm). */
+    public Builder handshakeConfig(HandshakeConfig handshakeConfig) {
+      this.handshakeConfig = Objects.requireNonNull(handshakeConfig);
+      return this;
+    }
 
     /** This peer's name; required. One word of 1 to 64 characters. */
     public Builder name(String name) {

@@ -56,6 +56,28 @@ public final class Screen implements PeerOutput {
   }
 
   /**
+   * Waits up to {@code timeout} for a line that {@code test} accepts after the last one found; that line, or null
+   * if none came (for lines with parts not known in advance, such as a session id).
+   */
+  public synchronized String awaitMatching(java.util.function.Predicate<String> test, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      for (int i = cursor; i < lines.size(); i++) {
+        if (test.test(lines.get(i))) {
+          cursor = i + 1;
+          return lines.get(i);
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return null;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
+  /**
    * Waits up to {@code timeout} until every one of {@code expected} has shown after the last line found,
    * in any order (messages on separate connections may be handled in either order); true if they did.
    */

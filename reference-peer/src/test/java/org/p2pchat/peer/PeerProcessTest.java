@@ -29,7 +29,8 @@ class PeerProcessTest {
     try (FakePeer server = Peers.acceptingServer(); FakePeer patchouli = FakePeer.start()) {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "org.p2pchat.peer.PeerMain", "peer",
+          "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Duser.home=" + System.getProperty("user.home"),
+          "org.p2pchat.peer.PeerMain", "peer",
           "--name", "alice", "--port", "0", "--server", server.address().toString())
           .redirectError(ProcessBuilder.Redirect.DISCARD)
           .start();

@@ -18,7 +18,7 @@ import org.p2pchat.protocol.HostPort;
 public final class Commands {
   /** What a command acts on. */
   public record Parts(ServerSession server, OutgoingRequests outgoing, IncomingRequests incoming,
-      Conversations conversations, PeerOutput out) {}
+      Conversations conversations, PeerTrust trust, PeerOutput out) {}
 
   /** What a command does with its arguments. */
   @FunctionalInterface
@@ -78,6 +78,8 @@ public final class Commands {
     }
   }
 
+  static final String NO_IDENTITY = "this peer runs without an identity (2018 mode): no keys to show";
+
   /** The table. Its order is the order of {@code help} and of completion. */
   public static final List<Spec> TABLE = List.of(
       spec("register", List.of(), Since.V2018, "    register                            注册",
@@ -88,7 +90,8 @@ public final class Commands {
           (p, a) -> p.server().exitNetwork()),
       spec("chat request", List.of(Param.HOST, Param.PORT), Since.V2018,
           "    chat request [host] [port]          发出聊天请求",
-          (p, a) -> p.outgoing().request(new HostPort(a.get(0), Integer.parseInt(a.get(1))))),
+          (p, a) -> p.outgoing().request(new HostPort(a.get(0), Integer.parseInt(a.get(1))),
+              p.server().lastPeerList())),
       spec("chat message", List.of(Param.PEERNAME, Param.MESSAGE), Since.V2018,
           "    chat message [peername] [message]   发送聊天消息",
           (p, a) -> p.conversations().send(a.get(0), a.get(1))),
@@ -109,7 +112,14 @@ public final class Commands {
           (p, a) -> p.incoming().answer(a.word().equals("yes"), a.get(0))),
       spec("pending", List.of(), Since.ADDED,
           "    pending                             list the chat requests waiting for an answer",
-          (p, a) -> p.incoming().list()));
+          (p, a) -> p.incoming().list()),
+      spec("whois", List.of(Param.PEERNAME), Since.ADDED,
+          "    whois [peername]                    show a peer's key fingerprint: verified, unverified or changed",
+          (p, a) -> p.out().line(p.trust() == null ? NO_IDENTITY : p.trust().whois(a.get(0), p.server().name()))),
+      spec("trust", List.of(Param.PEERNAME), Since.ADDED,
+          "    trust [peername]                    accept the changed key a peer offered (compare fingerprints first)",
+          (p, a) -> p.out().line(p.trust() == null ? NO_IDENTITY : p.trust().trust(a.get(0)))));
+
 
   private Commands() {}
 

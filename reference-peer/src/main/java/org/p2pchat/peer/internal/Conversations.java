@@ -1,9 +1,16 @@
 package org.p2pchat.peer.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.p2pchat.identity.Handshake;
+import org.p2pchat.identity.IdentityException;
+import org.p2pchat.identity.Session;
 import org.p2pchat.peer.PeerOutput;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.model.ChatMessage;
@@ -13,20 +20,35 @@ import org.p2pchat.sdk.MessageContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Chatting with connected peers: sending and showing messages, listing and disconnecting. */
+/**
+ * Chatting with connected peers: sending and showing messages, listing and disconnecting. With a verified
+ * identity-v1 session, CHAT_MESSAGE and DISCONNECT are sealed both ways, and nothing unsealed, unopenable or
+ * replayed in that peer's name is acted on; a plaintext message naming a pinned peer is never shown as its words.
+ */
 public final class Conversations {
   private static final Logger log = LoggerFactory.getLogger(Conversations.class);
+  static final String CHAT_MESSAGE = "CHAT_MESSAGE";
+  static final String DISCONNECT = "DISCONNECT";
 
   private final Identity me;
   private final Outbox outbox;
   private final PeerOutput out;
   private final ConnectedPeers connected;
+  private final PeerTrust trust;
+  private final AwaitingConfirm awaiting;
 
   public Conversations(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected) {
+    this(me, outbox, out, connected, null, new AwaitingConfirm());
+  }
+
+  Conversations(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected, PeerTrust trust,
+      AwaitingConfirm awaiting) {
     this.me = me;
     this.outbox = outbox;
     this.out = out;
     this.connected = connected;
+    this.trust = trust;
+    this.awaiting = awaiting;
   }
 
   public void registerHandlers(Dispatcher dispatcher) {
@@ -41,7 +63,17 @@ public final class Conversations {
       out.line(notConnected(peername));
       return;
     }
-    outbox.send(address, new ChatMessage().withPeername(me.name()).withMessage(message));
+    Session session = connected.session(peername);
+    if (session == null) {
+      outbox.send(address, new ChatMessage().withPeername(me.name()).withMessage(message));
+      return;
+    }
+    ObjectNode plain = PeerTrust.JSON.createObjectNode().put("message", message);
+    Session.Sealed sealed = seal(session, CHAT_MESSAGE, plain);
+    if (sealed != null) {
+      outbox.send(address, new ChatMessage().withPeername(me.name()).withSeq(sealed.seq())
+          .withBox(sealed.boxBase64url()));
+    }
   }
 
   /** {@code list connected peer}. */
@@ -57,37 +89,176 @@ public final class Conversations {
 
   /** {@code disconnect PEERNAME}. */
   public void disconnect(String peername) {
+    Session session = connected.session(peername);
     HostPort address = connected.remove(peername);
     if (address == null) {
       out.line(notConnected(peername));
       return;
     }
-    outbox.send(address, new Disconnect().withPeername(me.name()));
+    Disconnect d = disconnectFor(session);
+    if (d != null) {
+      outbox.send(address, d);
+    }
   }
 
   /** Disconnects from everyone, for exit; the futures complete once each is sent or failed. */
   public List<CompletableFuture<Boolean>> disconnectAll() {
     List<CompletableFuture<Boolean>> sends = new ArrayList<>();
-    connected.takeAll().forEach((name, address) ->
-        sends.add(outbox.sendInBackground(address, new Disconnect().withPeername(me.name()))));
+    Map<String, Session> sessions = connected.sessions();
+    connected.takeAll().forEach((name, address) -> {
+      Disconnect d = disconnectFor(sessions.get(name));
+      if (d != null) {
+        sends.add(outbox.sendInBackground(address, d));
+      }
+    });
     return sends;
   }
 
+  /** Shows what a session opened (a sealed message that overtook CHAT_CONFIRM, opened once it verified). */
+  void deliverOpened(String peername, Handshake.Opened opened) {
+    JsonNode plain = parse(opened.plaintext());
+    if (plain == null) {
+      trust.refused("sealed " + opened.msgtype() + " from " + peername + " opens to no JSON object");
+    } else if (CHAT_MESSAGE.equals(opened.msgtype())) {
+      showMessage(peername, plain);
+    } else if (DISCONNECT.equals(opened.msgtype())) {
+      if (connected.remove(peername) != null) {
+        out.line(Lines.disconnectedFrom(peername));
+      }
+    }
+  }
+
+  private Disconnect disconnectFor(Session session) {
+    Disconnect d = new Disconnect().withPeername(me.name());
+    if (session == null) {
+      return d;
+    }
+    Session.Sealed sealed = seal(session, DISCONNECT, PeerTrust.JSON.createObjectNode());
+    return sealed == null ? null : d.withSeq(sealed.seq()).withBox(sealed.boxBase64url());
+  }
+
+  private Session.Sealed seal(Session session, String msgtype, ObjectNode plaintext) {
+    try {
+      return session.seal(msgtype, PeerTrust.JSON.writeValueAsBytes(plaintext));
+    } catch (IdentityException e) {
+      out.line("not sent to " + Lines.printable(session.peer()) + ": " + e.getMessage());
+      return null;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private void onMessage(ChatMessage message, MessageContext ctx) {
-    if (connected.contains(message.getPeername())) {
-      out.line(Lines.message(message.getPeername(), message.getMessage()));
+    String name = message.getPeername();
+    if (message.getBox() != null || message.getSeq() != null) {
+      JsonNode plain = open(CHAT_MESSAGE, name, message.getSeq(), message.getBox(), ctx);
+      if (plain != null) {
+        showMessage(name, plain);
+      }
+      return;
+    }
+    if (unauthenticated(CHAT_MESSAGE, name, ctx)) {
+      return;
+    }
+    if (connected.contains(name)) {
+      out.line(Lines.message(name, message.getMessage()));
     } else {
-      log.info("dropped CHAT_MESSAGE from {}: {} is not a connected peer", ctx.remote(),
-          Lines.printable(message.getPeername()));
+      log.info("dropped CHAT_MESSAGE from {}: {} is not a connected peer", ctx.remote(), Lines.printable(name));
     }
   }
 
   private void onDisconnect(Disconnect disconnect, MessageContext ctx) {
-    if (connected.remove(disconnect.getPeername()) != null) {
-      out.line(Lines.disconnectedFrom(disconnect.getPeername()));
+    String name = disconnect.getPeername();
+    if (disconnect.getBox() != null || disconnect.getSeq() != null) {
+      if (open(DISCONNECT, name, disconnect.getSeq(), disconnect.getBox(), ctx) != null
+          && connected.remove(name) != null) {
+        out.line(Lines.disconnectedFrom(name));
+      }
+      return;
+    }
+    if (unauthenticated(DISCONNECT, name, ctx)) {
+      return;
+    }
+    if (connected.remove(name) != null) {
+      out.line(Lines.disconnectedFrom(name));
     } else {
-      log.info("ignored DISCONNECT from {}: {} is not a connected peer", ctx.remote(),
-          Lines.printable(disconnect.getPeername()));
+      log.info("ignored DISCONNECT from {}: {} is not a connected peer", ctx.remote(), Lines.printable(name));
+    }
+  }
+
+  /**
+   * True (after one refusal line) when a plaintext message names a peer that must authenticate: one with a
+   * verified session, one whose handshake is under way, or any pinned name.
+   */
+  private boolean unauthenticated(String msgtype, String name, MessageContext ctx) {
+    if (trust == null) {
+      return false;
+    }
+    boolean mustSeal = connected.session(name) != null || awaiting.get(name) != null;
+    if (mustSeal || trust.isPinned(name)) {
+      trust.refused("unauthenticated " + msgtype + " in the name of " + name + " from " + ctx.remote()
+          + " (not shown: " + name + " is a verified peer)");
+      return true;
+    }
+    return false;
+  }
+
+  /** Opens a sealed message from {@code name}; null (after one refusal line, or once held) when not to be shown. */
+  private JsonNode open(String msgtype, String name, Long seq, String box, MessageContext ctx) {
+    Session session = connected.session(name);
+    if (trust == null || seq == null || box == null) {
+      if (trust != null) {
+        trust.refused("sealed " + msgtype + " from " + name + " at " + ctx.remote() + " lacks seq or box");
+      }
+      return null;
+    }
+    if (session == null) {
+      byte[] raw = decode(box);
+      if (raw != null && awaiting.holdEarly(name, msgtype, seq, raw)) {
+        return null; // opened once CHAT_CONFIRM verifies
+      }
+      trust.refused("sealed " + msgtype + " in the name of " + name + " from " + ctx.remote()
+          + ": no verified session with " + name);
+      return null;
+    }
+    byte[] plain;
+    try {
+      plain = session.open(msgtype, seq, box);
+    } catch (IdentityException e) {
+      trust.refused(msgtype + " in the name of " + name + " from " + ctx.remote() + " (" + e.reason() + "): "
+          + e.getMessage());
+      return null;
+    }
+    JsonNode node = parse(plain);
+    if (node == null) {
+      trust.refused("sealed " + msgtype + " from " + name + " opens to no JSON object");
+    }
+    return node;
+  }
+
+  private void showMessage(String name, JsonNode plain) {
+    JsonNode text = plain.get("message");
+    if (text == null || !text.isTextual()) {
+      trust.refused("sealed CHAT_MESSAGE from " + name + " has no message text");
+      return;
+    }
+    out.line(Lines.message(name, text.asText()));
+  }
+
+  private static JsonNode parse(byte[] plaintext) {
+    try {
+      JsonNode node = PeerTrust.JSON.readTree(new String(plaintext, StandardCharsets.UTF_8));
+      return node != null && node.isObject() ? node : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static byte[] decode(String box) {
+    try {
+      return java.util.Base64.getUrlDecoder().decode(box);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -1,6 +1,7 @@
 package org.p2pchat.peer.internal;
 
 import java.util.function.IntSupplier;
+import org.p2pchat.identity.Endpoint;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.model.ChatAccept;
 import org.p2pchat.protocol.model.ChatRequest;
@@ -25,6 +26,11 @@ public final class Identity {
   /** The advertised address: where other programs send replies and messages to this peer. */
   public HostPort address() {
     return new HostPort(host, port.getAsInt());
+  }
+
+  /** Name, host and port as this peer sends them: what the handshake transcript covers. */
+  Endpoint endpoint() {
+    return new Endpoint(name, host, port.getAsInt());
   }
 
   Register register() {

@@ -27,6 +27,13 @@ public final class Lines {
     return "chat accept: " + named(name, address);
   }
 
+  /** The line shown when an identity-v1 handshake completed: who, with which key, and that it is sealed. */
+  public static String verifiedChat(String name, HostPort address, org.p2pchat.identity.IdentityKey key,
+      org.p2pchat.identity.Session session) {
+    return "chat with " + named(name, address) + " is verified (key " + key.fingerprint()
+        + ") and encrypted (session " + session.id() + ")";
+  }
+
   /** {@code NAME: MESSAGE}. */
   public static String message(String name, String message) {
     return printable(name) + ": " + printable(message);

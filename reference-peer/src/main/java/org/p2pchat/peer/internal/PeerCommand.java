@@ -1,6 +1,12 @@
 package org.p2pchat.peer.internal;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import org.p2pchat.identity.Fingerprint;
+import org.p2pchat.identity.IdentityException;
+import org.p2pchat.identity.IdentityFile;
+import org.p2pchat.identity.KnownPeers;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -44,6 +50,16 @@ public final class PeerCommand implements Callable<Integer> {
       description = "Refuse a chat request left unanswered this long (default: ${DEFAULT-VALUE}).")
   int requestExpirySeconds;
 
+  @Option(names = "--identity", paramLabel = "FILE",
+      description = "This peer's key file (identity-v1): created on first use, mode 600 "
+          + "(default: ~/.p2pchat/NAME/identity; known_peers is kept beside it).")
+  Path identityFile;
+
+  @Option(names = "--server-key", paramLabel = "FINGERPRINT",
+      description = "Pin the server's key fingerprint (32 hex digits, as its operator publishes it): "
+          + "replies not signed by it are ignored.")
+  String serverKey;
+
   @Option(names = "--plain", description = "Read one command per line and print plain lines, even on a terminal.")
   boolean plain;
 
@@ -71,6 +87,15 @@ public final class PeerCommand implements Callable<Integer> {
       streams.err().println("p2pchat peer: bad --name '" + name + "': " + Names.problem(name));
       return 2;
     }
+    Fingerprint pinnedServer = null;
+    if (serverKey != null) {
+      try {
+        pinnedServer = Fingerprint.parse(serverKey);
+      } catch (IdentityException e) {
+        streams.err().println("p2pchat peer: bad --server-key: " + e.getMessage());
+        return 2;
+      }
+    }
     try (Console console = openConsole()) {
       Integer listenPort = port != null ? port : askPort(console);
       String peerName = name != null ? name : askName(console);
@@ -78,8 +103,20 @@ public final class PeerCommand implements Callable<Integer> {
         streams.err().println("p2pchat peer: no " + (listenPort == null ? "port" : "name") + " given");
         return 2;
       }
+      Path keyFile = identityFile != null ? identityFile : defaultIdentity(peerName);
+      IdentityFile id;
+      KnownPeers known;
+      try {
+        id = IdentityFile.loadOrCreate(keyFile, new SecureRandom());
+        known = KnownPeers.open(id.knownPeersPath());
+      } catch (IdentityException e) {
+        streams.err().println("p2pchat peer: " + e.getMessage());
+        return 2;
+      }
       ChatPeer peer = ChatPeer.builder()
           .name(peerName)
+          .identity(id.keyPair(), known)
+          .serverKey(pinnedServer)
           .port(listenPort)
           .advertisedHost(host)
           .bindHost(bind != null ? bind : defaultBind(host))
@@ -99,6 +136,8 @@ public final class PeerCommand implements Callable<Integer> {
         handleSignals(peer, console);
       }
       console.line("listening on " + peer.address());
+      console.line((id.created() ? "created identity " : "identity ") + keyFile + ", fingerprint "
+          + id.keyPair().publicKey().fingerprint() + " (\"whois " + peerName + "\" shows it again)");
       Commands.helpLines().forEach(console::line);
       console.run(peer);
       return 0;
@@ -153,6 +192,14 @@ public final class PeerCommand implements Callable<Integer> {
       }
       console.line(problem);
     }
+  }
+
+  /** {@code ~/.p2pchat/NAME/identity}: one key per name, so two local peers never share one. */
+  static Path defaultIdentity(String peerName) {
+    boolean plain = peerName.matches("[A-Za-z0-9_][A-Za-z0-9._-]*");
+    String dir = plain ? peerName : "id-" + java.util.HexFormat.of().formatHex(
+        peerName.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, Math.min(32, 2 * peerName.length()));
+    return IdentityFile.defaultPath().resolveSibling(dir).resolve("identity");
   }
 
   /** Loopback stays on loopback; a host others can reach needs every interface. */

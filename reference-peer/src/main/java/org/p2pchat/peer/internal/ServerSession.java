@@ -11,10 +11,21 @@ import java.util.concurrent.TimeoutException;
 import org.p2pchat.cli.Failures;
 import org.p2pchat.cli.Durations;
 import org.p2pchat.peer.PeerOutput;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Set;
+import org.p2pchat.identity.Fingerprint;
+import org.p2pchat.identity.Handshake;
+import org.p2pchat.identity.IdentityException;
+import org.p2pchat.identity.IdentityKey;
+import org.p2pchat.identity.PendingRequests;
+import org.p2pchat.identity.SignedMessages;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.model.ExitNetwork;
 import org.p2pchat.protocol.model.ListpeerReply;
 import org.p2pchat.protocol.model.ListpeerRequest;
+import org.p2pchat.protocol.model.Register;
 import org.p2pchat.protocol.model.RegisterError;
 import org.p2pchat.protocol.model.RegisterSuccess;
 import org.p2pchat.sdk.Dispatcher;
@@ -26,7 +37,10 @@ import org.slf4j.LoggerFactory;
 /**
  * This peer's dealings with the rendezvous server: registering (a pending question with a deadline),
  * listing peers, leaving. It sends EXIT_NETWORK only while its own registration stands, so it can never
- * unregister the rightful owner of a name it failed to get.
+ * unregister the rightful owner of a name it failed to get. With an identity, REGISTER, LISTPEER and EXIT_NETWORK
+ * are signed requests, and a reply counts only if signed by the pinned server key (pinned on first use, or by
+ * {@code --server-key}), addressed to us and answering a request of ours; once the server key is pinned an
+ * unsigned reply is ignored (docs/identity.md section 6).
  */
 public final class ServerSession {
   private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
@@ -44,8 +58,18 @@ public final class ServerSession {
   private boolean unanswered;
   private Map<String, HostPort> lastPeerList = Map.of();
   private volatile CompletableFuture<Boolean> registering;
+  private final PeerTrust trust;
+  private final PendingRequests requests = new PendingRequests();
+  /** name -> key, from the last server-signed LISTPEER reply. */
+  private Map<String, IdentityKey> lastKeys = Map.of();
 
   public ServerSession(Identity me, HostPort server, Outbox outbox, PeerOutput out, Duration replyTimeout) {
+    this(me, server, outbox, out, replyTimeout, null);
+  }
+
+  ServerSession(Identity me, HostPort server, Outbox outbox, PeerOutput out, Duration replyTimeout,
+      PeerTrust trust) {
+    this.trust = trust;
     this.me = me;
     this.server = server;
     this.outbox = outbox;
@@ -70,14 +94,14 @@ public final class ServerSession {
     }
     // Waiting on the settled stage (not the answer) sees the registration state already updated.
     registering = answer.whenComplete(this::settle);
-    if (!outbox.send(server, me.register())) {
+    if (!outbox.send(server, signedRegister())) {
       registerAnswer.fail(server, new IllegalStateException("not sent"));
     }
   }
 
   /** {@code listpeer}; the reply is shown when it arrives. */
   public void listPeers() {
-    if (outbox.send(server, new ListpeerRequest().withPeername(me.name())) && !isRegistered()
+    if (outbox.send(server, signedListpeer()) && !isRegistered()
         && !registerAnswer.isPending(server)) {
       out.line("(not registered: a server lists peers only to registered names)");
     }
@@ -91,7 +115,7 @@ public final class ServerSession {
         return;
       }
     }
-    if (outbox.send(server, new ExitNetwork().withPeername(me.name()))) {
+    if (outbox.send(server, signedExit())) {
       synchronized (lock) {
         registered = false;
       }
@@ -121,12 +145,24 @@ public final class ServerSession {
       }
       registered = false;
     }
-    return outbox.sendInBackground(server, new ExitNetwork().withPeername(me.name()));
+    return outbox.sendInBackground(server, signedExit());
+  }
+
+  /** This peer's name. */
+  public String name() {
+    return me.name();
   }
 
   public boolean isRegistered() {
     synchronized (lock) {
       return registered;
+    }
+  }
+
+  /** The key the last server-signed LISTPEER reply gave for {@code name}, or null. */
+  public IdentityKey listedKey(String name) {
+    synchronized (lock) {
+      return lastKeys.get(name);
     }
   }
 
@@ -154,6 +190,9 @@ public final class ServerSession {
   }
 
   private void onRegisterAnswer(boolean success, MessageContext ctx) {
+    if (!authentic(success ? "REGISTER_SUCCESS" : "REGISTER_ERROR", ctx)) {
+      return;
+    }
     // REGISTER_SUCCESS and REGISTER_ERROR carry no fields: they answer the one register in flight.
     if (registerAnswer.completeOldest(key -> true, success)) {
       return;
@@ -175,12 +214,114 @@ public final class ServerSession {
   }
 
   private void onPeerList(ListpeerReply reply, MessageContext ctx) {
+    if (!authentic("LISTPEER", ctx)) {
+      return;
+    }
     Map<String, HostPort> peers = new LinkedHashMap<>(reply.getPeerlist());
+    Map<String, IdentityKey> keys = new HashMap<>();
+    JsonNode listed = ctx.tree().path("msgdata").path("keys");
+    if (trust != null && listed.isObject() && ctx.tree().path("msgdata").has("sig")) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = listed.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        try {
+          keys.put(e.getKey(), IdentityKey.parse(e.getValue().asText()));
+        } catch (IdentityException ex) {
+          trust.refused("the server's LISTPEER reply lists a bad key for " + e.getKey() + ": " + ex.getMessage());
+        }
+      }
+    }
     synchronized (lock) {
       lastPeerList = Collections.unmodifiableMap(peers);
+      lastKeys = Map.copyOf(keys);
     }
     out.line(Lines.DISPLAY_ALL_PEERS);
     peers.forEach((name, address) -> out.line(Lines.peer(name, address)));
+  }
+
+  private Register signedRegister() {
+    Register r = me.register();
+    if (trust == null) {
+      return r;
+    }
+    r.withFeatures(new java.util.LinkedHashSet<>(Handshake.FEATURES)).withIdkey(trust.keys().publicKey().base64url());
+    Map<String, Object> signed = sign("REGISTER", r, Set.of("REGISTER_SUCCESS", "REGISTER_ERROR"));
+    return r.withTs(((Number) signed.get(SignedMessages.TS)).longValue())
+        .withNonce((String) signed.get(SignedMessages.NONCE)).withSig((String) signed.get(SignedMessages.SIG));
+  }
+
+  private ListpeerRequest signedListpeer() {
+    ListpeerRequest r = new ListpeerRequest().withPeername(me.name());
+    if (trust == null) {
+      return r;
+    }
+    Map<String, Object> signed = sign("LISTPEER", r, Set.of("LISTPEER"));
+    return r.withTs(((Number) signed.get(SignedMessages.TS)).longValue())
+        .withNonce((String) signed.get(SignedMessages.NONCE)).withSig((String) signed.get(SignedMessages.SIG));
+  }
+
+  private ExitNetwork signedExit() {
+    ExitNetwork r = new ExitNetwork().withPeername(me.name());
+    if (trust == null) {
+      return r;
+    }
+    Map<String, Object> signed = sign("EXIT_NETWORK", r, null);
+    return r.withTs(((Number) signed.get(SignedMessages.TS)).longValue())
+        .withNonce((String) signed.get(SignedMessages.NONCE)).withSig((String) signed.get(SignedMessages.SIG));
+  }
+
+  /** Signs a request with a fresh nonce; with {@code replies}, the nonce is the one a signed reply must name. */
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> sign(String msgtype, Object message, Set<String> replies) {
+    String nonce;
+    if (replies != null) {
+      nonce = requests.issue(replies, trust.now(), trust.random());
+    } else {
+      byte[] n = new byte[PendingRequests.NONCE_LENGTH];
+      trust.random().nextBytes(n);
+      nonce = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(n);
+    }
+    try {
+      return SignedMessages.signRequest(trust.keys(), msgtype, PeerTrust.JSON.convertValue(message, Map.class),
+          trust.now(), nonce);
+    } catch (IdentityException e) {
+      throw new IllegalStateException("cannot sign our own " + msgtype + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * True if a server reply may be acted on: no identity (2018 behaviour), a valid signed reply to a request of
+   * ours from the pinned server key, or an unsigned reply while no server key is pinned (a 2018 server).
+   */
+  private boolean authentic(String msgtype, MessageContext ctx) {
+    if (trust == null) {
+      return true;
+    }
+    JsonNode msgdata = ctx.tree().path("msgdata");
+    String pin = trust.serverPin();
+    if (!msgdata.has(SignedMessages.SIG)) {
+      if (trust.isPinned(pin)) {
+        trust.refused("unsigned " + msgtype + " from " + ctx.remote() + ": the server's key is pinned, so only "
+            + "signed replies count");
+        return false;
+      }
+      return true;
+    }
+    IdentityKey key = trust.pinnedKey(pin).orElse(null);
+    try {
+      if (key == null) {
+        key = IdentityKey.parse(PeerTrust.text(msgdata, SignedMessages.IDKEY));
+        Fingerprint expected = trust.known().whois(pin).pinned();
+        if (expected != null && !expected.matches(key)) {
+          throw new IdentityException(IdentityException.Reason.PINNED_KEY_MISMATCH, "signed by key " + key.fingerprint()
+              + ", but the server is pinned to " + expected);
+        }
+      }
+      SignedMessages.verifyReply(key, msgtype, PeerTrust.asMap(msgdata), me.name(), requests, trust.now());
+    } catch (IdentityException e) {
+      trust.refused(msgtype + " from " + ctx.remote() + " (" + e.reason() + "): " + e.getMessage());
+      return false;
+    }
+    return trust.acceptVerified(pin, key);
   }
 
   private static Throwable unwrap(Throwable error) {

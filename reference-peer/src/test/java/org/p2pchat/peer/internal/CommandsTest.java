@@ -101,7 +101,9 @@ class CommandsTest {
         "    chat request [peername]             request a chat with a peer from the last listpeer",
         "    yes / no                            answer the oldest chat request (the answer names it)",
         "    yes [peername] / no [peername]      answer the chat request from that peer",
-        "    pending                             list the chat requests waiting for an answer"),
+        "    pending                             list the chat requests waiting for an answer",
+        "    whois [peername]                    show a peer's key fingerprint: verified, unverified or changed",
+        "    trust [peername]                    accept the changed key a peer offered (compare fingerprints first)"),
         Commands.helpLines());
   }
 

@@ -1,0 +1,29 @@
+package org.p2pchat.peer.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import org.p2pchat.peer.PeerOutput;
+import org.p2pchat.protocol.HostPort;
+
+/** The peer's parts, built and wired together in one place. {@code trust} null: the 2018 behaviour. */
+public final class Wiring {
+  /** What {@link #wire} builds. */
+  public record Parts(ServerSession server, OutgoingRequests outgoing, IncomingRequests incoming,
+      Conversations conversations) {}
+
+  private Wiring() {}
+
+  public static Parts wire(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected, HostPort server,
+      Duration replyTimeout, Duration requestExpiry, boolean autoAccept, ScheduledExecutorService timer, Clock clock,
+      PeerTrust trust) {
+    AwaitingConfirm awaiting = new AwaitingConfirm();
+    ServerSession session = new ServerSession(me, server, outbox, out, replyTimeout, trust);
+    OutgoingRequests outgoing = new OutgoingRequests(me, outbox, out, connected, requestExpiry.plus(replyTimeout),
+        trust, session::listedKey);
+    Conversations conversations = new Conversations(me, outbox, out, connected, trust, awaiting);
+    IncomingRequests incoming = new IncomingRequests(me, outbox, out, connected, requestExpiry, autoAccept, timer,
+        clock, trust, awaiting, conversations);
+    return new Parts(session, outgoing, incoming, conversations);
+  }
+}
