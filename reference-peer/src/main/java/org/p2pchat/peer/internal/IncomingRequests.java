@@ -43,8 +43,11 @@ public final class IncomingRequests {
   private final Map<Long, IncomingRequest> pending = new LinkedHashMap<>();
   private long nextId = 1;
 
+  private final Capabilities capabilities;
+
   public IncomingRequests(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected, Duration expiry,
-      boolean autoAccept, ScheduledExecutorService timer, Clock clock) {
+      boolean autoAccept, ScheduledExecutorService timer, Clock clock, Capabilities capabilities) {
+    this.capabilities = capabilities;
     this.me = me;
     this.outbox = outbox;
     this.out = out;
@@ -62,6 +65,7 @@ public final class IncomingRequests {
   private void onRequest(ChatRequest request, MessageContext ctx) {
     String name = request.getPeername();
     HostPort address = new HostPort(request.getHost(), request.getPort());
+    capabilities.record(name, request.getFeatures());
     if (autoAccept) {
       out.line(Lines.chatRequest(name, address));
       acceptInBackground(name, address);
@@ -110,20 +114,18 @@ public final class IncomingRequests {
     }
   }
 
-  /** {@code pending}. */
-  public void list() {
-    List<IncomingRequest> items = snapshot();
-    if (items.isEmpty()) {
-      out.line("no chat request is pending");
-      return;
-    }
-    out.line("pending chat requests:");
+  /** The lines of {@code pending} for requests waiting for this user's answer, with age and expiry. */
+  public List<String> pendingLines() {
+    List<String> lines = new ArrayList<>();
     Instant now = clock.instant();
-    for (IncomingRequest item : items) {
+    for (IncomingRequest item : snapshot()) {
       Duration left = Duration.between(now, item.deadline());
-      out.line("    " + item.describe() + " (expires in "
-          + Durations.describe(left.isNegative() ? Duration.ZERO : left) + ")");
+      Duration age = expiry.minus(left);
+      lines.add("    from " + item.describe() + ", asked " + Math.max(0, age.toSeconds()) + " s ago (expires in "
+          + Durations.describe(left.isNegative() ? Duration.ZERO : left.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+          + "; yes/no " + Lines.printable(item.peername()) + " answers it)");
     }
+    return lines;
   }
 
   /** Refuses every request still waiting, for exit; the futures complete once each is sent or failed. */
