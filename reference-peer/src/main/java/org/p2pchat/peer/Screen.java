@@ -80,6 +80,28 @@ public final class Screen implements PeerOutput {
     }
   }
 
+  /**
+   * Waits up to {@code timeout} for a line matching {@code test} after the last one found; true if it came
+   * (and later waits look after it).
+   */
+  public synchronized boolean awaitMatching(java.util.function.Predicate<String> test, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      for (int i = cursor; i < lines.size(); i++) {
+        if (test.test(lines.get(i))) {
+          cursor = i + 1;
+          return true;
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
   /** Every line so far. */
   public synchronized List<String> lines() {
     return new ArrayList<>(lines);
