@@ -47,7 +47,7 @@ class TerminalConversationTest {
       type(keys, "/talk\r");
       assertTrue(screen.await(t -> t.contains("left the conversation with bob") && t.endsWith(">> "), WAIT),
           screen::text);
-      assertFalse(screen.text().contains("chat message"), "nobody typed chat message");
+      assertFalse(screen.text().contains("> chat message"), "nobody typed chat message");
       type(keys, "exit\r");
       loop.join(TimeUnit.SECONDS.toMillis(10));
       assertTrue(peer.isClosed());
