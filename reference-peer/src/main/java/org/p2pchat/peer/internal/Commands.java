@@ -82,11 +82,11 @@ public final class Commands {
 
   /** The table. Its order is the order of {@code help} and of completion. */
   public static final List<Spec> TABLE = List.of(
-      spec("register", List.of(), Since.V2018, "    register                            register this peer's name and address with the server",
+      spec("register", List.of(), Since.V2018, "    register                            register this peer with the server",
           (p, a) -> p.server().register()),
-      spec("listpeer", List.of(), Since.V2018, "    listpeer                            list the peers registered with the server",
+      spec("listpeer", List.of(), Since.V2018, "    listpeer                            list the peers the server knows",
           (p, a) -> p.server().listPeers()),
-      spec("exit network", List.of(), Since.V2018, "    exit network                        leave the network (the server forgets this peer)",
+      spec("exit network", List.of(), Since.V2018, "    exit network                        leave the network (unregister)",
           (p, a) -> p.server().exitNetwork()),
       spec("chat request", List.of(Param.HOST, Param.PORT), Since.V2018,
           "    chat request [host] [port]          ask the peer at that address to chat",
@@ -97,27 +97,27 @@ public final class Commands {
       spec("list connected peer|peers", List.of(), Since.V2018, "    list connected peer                 list the peers you chat with",
           (p, a) -> p.conversations().list()),
       spec("help", List.of(Param.OPTIONAL_TOPIC), Since.V2018,
-          "    help / help 2018                    this list / the 2018 program's list (in Chinese)",
+          "    help / help 2018                    this list / the 2018 list (Chinese)",
           (p, a) -> help(p.out(), a.get(0))),
       spec("disconnect", List.of(Param.PEERNAME), Since.V2018, "    disconnect [peername]               end the chat with a connected peer",
           (p, a) -> p.conversations().disconnect(a.get(0))),
       new Spec(List.of("exit"), List.of(), Since.V2018, List.of("    exit                                leave the network and chats, and quit"), true,
           (p, a) -> { }),
       spec("chat request", List.of(Param.PEERNAME), Since.ADDED,
-          "    chat request [peername]             request a chat with a peer from the last listpeer",
+          "    chat request [peername]             ask a peer from the last listpeer",
           (p, a) -> p.outgoing().request(a.get(0), p.server().lastPeerList())),
       new Spec(List.of("yes|no"), List.of(Param.OPTIONAL_PEERNAME), Since.ADDED, List.of(
-          "    yes / no                            answer the oldest chat request (the answer names it)",
-          "    yes [peername] / no [peername]      answer the chat request from that peer"), false,
+          "    yes / no                            answer the oldest chat request",
+          "    yes [peername] / no [peername]      answer that peer's chat request"), false,
           (p, a) -> p.incoming().answer(a.word().equals("yes"), a.get(0))),
       spec("pending", List.of(), Since.ADDED,
-          "    pending                             chat requests waiting for an answer, yours and theirs",
+          "    pending                             chat requests waiting, theirs and yours",
           (p, a) -> pending(p)),
       spec("talk", List.of(Param.OPTIONAL_PEERNAME), Since.ADDED,
-          "    talk [peername] / talk              chat with a peer: plain lines go to it, /commands still work; leave",
+          "    talk [peername] / talk              talk to a peer (lines go to it) / stop",
           (p, a) -> p.conversations().talk(a.get(0))),
       spec("who", List.of(), Since.ADDED,
-          "    who                                 connected peers with idle time and identity",
+          "    who                                 connected peers, idle time, identity",
           (p, a) -> p.conversations().who()));
 
   /** The 2018 program's {@code help}, word for word ({@code help 2018}). */
@@ -144,7 +144,7 @@ public final class Commands {
     List<String> lines = new ArrayList<>();
     lines.add("command list:");
     TABLE.forEach(s -> lines.addAll(s.help()));
-    lines.add("In a conversation (talk) put / before a command: /talk OTHER, /talk, /help, /exit, /list connected peer ...");
+    lines.add("While talking, commands start with /: /talk OTHER, /talk, /help, /exit ...");
     return List.copyOf(lines);
   }
 

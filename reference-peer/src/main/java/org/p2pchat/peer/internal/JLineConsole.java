@@ -80,23 +80,14 @@ public final class JLineConsole implements Console {
 
   @Override
   public void line(String text) {
-    reader.printAbove(text);
-    refreshPrompt();
-  }
-
-  /** A line shown may come with a new prompt (a conversation that ended): redraw it at once. */
-  private void refreshPrompt() {
+    // A line may come with a new prompt (a conversation that ended): set it first, so that printAbove,
+    // which erases and redraws the line being typed, draws the new prompt cleanly.
     String wanted = prompt.get();
     if (reader.isReading() && !wanted.equals(shownPrompt) && reader instanceof LineReaderImpl impl) {
-      try {
-        shownPrompt = wanted;
-        impl.setPrompt(wanted);
-        reader.callWidget(LineReader.REDRAW_LINE);
-        reader.callWidget(LineReader.REDISPLAY);
-      } catch (IllegalStateException e) {
-        // The read ended meanwhile; the next readLine shows the new prompt.
-      }
+      shownPrompt = wanted;
+      impl.setPrompt(wanted);
     }
+    reader.printAbove(text);
   }
 
   @Override
