@@ -39,7 +39,7 @@ class ConversationsTest {
         ChatPeer bob = Peers.peer("bob", Peers.deadAddress(), b).build().start()) {
       connect(alice, a, bob, b);
       alice.execute("talk bob");
-      assertShows(a, "talking to bob: lines go to bob as chat messages; /talk alone leaves, /help lists commands");
+      assertShows(a, "talking to bob: plain lines go to bob; /talk leaves, /help lists commands");
       assertEquals("bob> ", alice.prompt());
       bob.execute("/talk alice"); // a / in front works outside a conversation too
       assertEquals("alice> ", bob.prompt());

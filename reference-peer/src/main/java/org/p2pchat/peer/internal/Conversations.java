@@ -82,8 +82,8 @@ public final class Conversations {
       return;
     }
     current = peername;
-    out.line("talking to " + Lines.printable(peername) + ": lines go to " + Lines.printable(peername)
-        + " as chat messages; /talk alone leaves, /help lists commands");
+    out.line("talking to " + Lines.printable(peername) + ": plain lines go to " + Lines.printable(peername)
+        + "; /talk leaves, /help lists commands");
   }
 
   /** The current conversation's peer, or null. */
