@@ -196,7 +196,7 @@ public final class PeerTable implements Registry, AutoCloseable {
     return Optional.of(removed);
   }
 
-  /** The identity key (base64url) {@code peername} is bound to, if it is registered with one. */
+  @Override
   public Optional<String> keyOf(String peername) {
     synchronized (lock) {
       return Optional.ofNullable(keys.get(peername));
