@@ -222,7 +222,10 @@ public final class PeerTable implements Registry, AutoCloseable {
       keys.remove(peername);
       seq = record(StateFormat.remove(peername, why));
     }
-    journal.sync(seq);
+    // Not waited for: a drop acknowledges nothing to anyone, and it may run on the journal's own ack
+    // thread (a reply future that failed at once), where waiting for durability would wait on itself.
+    // The next force makes it durable; lost in a crash, the registration is only dropped again later.
+    journal.durable(seq);
     return true;
   }
 
