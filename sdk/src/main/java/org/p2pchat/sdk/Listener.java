@@ -25,8 +25,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One I/O thread ({@code p2pchat-io-PORT}) accepts and reads every connection without blocking, so
  * an idle or stalled sender costs a buffer, not a thread, and never delays anyone else. A connection
- * that does not finish within the read deadline is cut off; beyond {@code maxConnections} open at once,
- * new connections are closed at once rather than queued without bound.
+ * that does not finish within the read deadline is cut off.
+ *
+ * <p>Accepted means handled: with {@code maxConnections} open at once, or while the sink says it is not
+ * {@link FrameSink#ready() ready}, the listener stops accepting. New connections then wait in the
+ * kernel's backlog (and the sender's connect timeout is the backpressure) rather than being accepted
+ * and dropped.
  */
 public final class Listener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Listener.class);
@@ -47,6 +51,14 @@ public final class Listener implements AutoCloseable {
      */
     default void onBatchEnd() {
     }
+
+    /**
+     * Whether the sink takes more frames now. While false the listener accepts no new connection (it
+     * still finishes reading those it has), so nothing accepted has to be dropped. Called on the I/O thread.
+     */
+    default boolean ready() {
+      return true;
+    }
   }
 
   private final String host;
@@ -63,6 +75,7 @@ public final class Listener implements AutoCloseable {
   private HostPort boundAddress;
   private FrameSink sink;
   private int open;
+  private SelectionKey acceptKey;
 
   private Listener(Builder b) {
     this.host = b.host;
@@ -88,7 +101,7 @@ public final class Listener implements AutoCloseable {
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       server.bind(new InetSocketAddress(host, requestedPort), 1024);
       server.configureBlocking(false);
-      server.register(selector, SelectionKey.OP_ACCEPT);
+      acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
     } catch (IOException e) {
       server.close();
       selector.close();
@@ -116,6 +129,8 @@ public final class Listener implements AutoCloseable {
     long nextSweep = System.nanoTime() + SWEEP_INTERVAL_NANOS;
     try {
       while (running) {
+        // Backpressure: no accept while full; the select timeout re-checks at least every sweep interval.
+        acceptKey.interestOps(mayAccept() ? SelectionKey.OP_ACCEPT : 0);
         selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - System.nanoTime())));
         Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
         while (keys.hasNext()) {
@@ -124,7 +139,7 @@ public final class Listener implements AutoCloseable {
           if (!key.isValid()) {
             continue;
           }
-          if (key.isAcceptable()) {
+          if (key.isAcceptable() && mayAccept()) {
             acceptAll();
           } else if (key.isReadable()) {
             read(key);
@@ -146,12 +161,16 @@ public final class Listener implements AutoCloseable {
     }
   }
 
+  private boolean mayAccept() {
+    return open < maxConnections && sink.ready();
+  }
+
   /**
    * Accepts at most a batch, then lets the loop read: accepting without bound while reads wait would
    * fill the connection limit with complete but unread messages under a burst.
    */
   private void acceptAll() {
-    for (int i = 0; i < ACCEPT_BATCH; i++) {
+    for (int i = 0; i < ACCEPT_BATCH && mayAccept(); i++) {
       SocketChannel channel;
       try {
         channel = server.accept();
@@ -163,12 +182,6 @@ public final class Listener implements AutoCloseable {
         return;
       }
       InetSocketAddress remote = remoteOf(channel);
-      if (open >= maxConnections) {
-        closeQuietly(channel);
-        sink.onRejected(new Rejection(RejectReason.OVERLOADED, remote, null,
-            "over " + maxConnections + " connections open at once; closed without reading", null));
-        continue;
-      }
       open++;
       Connection conn = new Connection(remote, System.nanoTime() + readTimeoutNanos, maxBytes);
       try {
@@ -340,7 +353,7 @@ public final class Listener implements AutoCloseable {
       return this;
     }
 
-    /** Connections open at once before new ones are closed unread; default 1024. */
+    /** Connections open at once; beyond it new ones wait in the kernel's backlog; default 1024. */
     public Builder maxConnections(int maxConnections) {
       if (maxConnections < 1) {
         throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);

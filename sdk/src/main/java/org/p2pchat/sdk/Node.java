@@ -2,7 +2,7 @@ package org.p2pchat.sdk;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -66,8 +66,10 @@ public final class Node implements AutoCloseable {
         .maxBytes(c.maxSendBytes())
         .counters(counters)
         .build();
+    // Unbounded here, bounded by the hand-off: past workQueue frames the listener stops accepting, so at
+    // most workQueue + maxConnections frames ever wait (accepted means handled).
     this.workers = new ThreadPoolExecutor(c.workerThreads(), c.workerThreads(), 0, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(c.workQueue()), new NamedThreads(c.name() + "-worker"));
+        new LinkedBlockingQueue<>(), new NamedThreads(c.name() + "-worker"));
     this.handoff = new FrameHandoff(dispatch, workers, c.workQueue(), MAX_BATCH);
   }
 
@@ -223,7 +225,7 @@ public final class Node implements AutoCloseable {
       return this;
     }
 
-    /** Connections open at once before new ones are closed unread; default 1024. */
+    /** Connections open at once; beyond it new ones wait in the kernel's backlog; default 1024. */
     public Builder maxConnections(int maxConnections) {
       this.maxConnections = maxConnections;
       return this;
@@ -235,7 +237,7 @@ public final class Node implements AutoCloseable {
       return this;
     }
 
-    /** Messages waiting for a worker before new ones are dropped (and reported); default 10,000. */
+    /** Messages waiting for a worker before the listener stops accepting (none is dropped); default 10,000. */
     public Builder workQueue(int workQueue) {
       this.workQueue = workQueue;
       return this;
