@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.p2pchat.cli.Failures;
 import org.p2pchat.protocol.HostPort;
+import org.p2pchat.protocol.Printable;
 import org.p2pchat.protocol.WireJson;
 import org.p2pchat.protocol.model.ExitNetwork;
 import org.p2pchat.protocol.model.ListpeerReply;
@@ -53,7 +54,8 @@ public final class RendezvousHandlers {
 
   /** One event: logged, and told to whoever watches the server (the demo shows them on its screen). */
   private void event(String format, Object... args) {
-    String line = MessageFormatter.arrayFormat(format, args).getMessage();
+    // Names and hosts come off the wire: escaped, so no control or bidi character reaches a terminal.
+    String line = Printable.of(MessageFormatter.arrayFormat(format, args).getMessage());
     log.info("{}", line);
     events.accept(line);
   }
@@ -71,21 +73,29 @@ public final class RendezvousHandlers {
    * journal's committer covers every registration ready with one force (group commit).
    */
   void onRegister(Register register, MessageContext context) {
-    String name = register.getPeername();
     HostPort address = new HostPort(register.getHost(), register.getPort());
     String from = Addresses.describe(context.remote());
+    Optional<String> canonical = PeerNames.canonical(register.getPeername());
+    if (canonical.isEmpty()) {
+      event("register {} at {} refused: the name holds invisible, control or bidi characters (from {})",
+          register.getPeername(), address, from);
+      reply(address, new RegisterError(), null);
+      return;
+    }
+    String name = canonical.get();
     CompletableFuture<PeerTable.Outcome> recorded;
     try {
       recorded = table.registerDurably(name, address);
     } catch (IllegalStateException e) {
-      log.error("register {} at {} failed, no reply sent: {} (from {})", name, address, e.getMessage(), from);
+      log.error("register {} at {} failed, no reply sent: {} (from {})", Printable.of(name), Printable.of(address),
+          e.getMessage(), from);
       return;
     }
     recorded.whenComplete((outcome, error) -> {
       if (error != null) {
         Throwable cause = Failures.unwrap(error);
-        log.error("register {} at {} failed, no reply sent: cannot record it: {} (from {})", name, address,
-            cause.getMessage(), from);
+        log.error("register {} at {} failed, no reply sent: cannot record it: {} (from {})", Printable.of(name),
+            Printable.of(address), cause.getMessage(), from);
       } else if (outcome.registered()) {
         event("register {} at {} (from {})", name, address, from);
         reply(address, new RegisterSuccess(), name);
@@ -98,7 +108,7 @@ public final class RendezvousHandlers {
   }
 
   void onListpeer(ListpeerRequest request, MessageContext context) {
-    String name = request.getPeername();
+    String name = PeerNames.lookup(request.getPeername());
     Optional<HostPort> asker = table.addressOf(name);
     if (asker.isEmpty()) {
       event("listpeer by {} not answered: {} is not registered (from {})", name, name,
@@ -112,13 +122,13 @@ public final class RendezvousHandlers {
   }
 
   void onExit(ExitNetwork exit, MessageContext context) {
-    String name = exit.getPeername();
+    String name = PeerNames.lookup(exit.getPeername());
     String from = Addresses.describe(context.remote());
     Optional<HostPort> removed;
     try {
       removed = table.remove(name, "exit");
     } catch (IOException | IllegalStateException e) {
-      log.error("exit {} failed: cannot record it: {} (from {})", name, e.getMessage(), from);
+      log.error("exit {} failed: cannot record it: {} (from {})", Printable.of(name), e.getMessage(), from);
       return;
     }
     if (removed.isPresent()) {
@@ -145,7 +155,7 @@ public final class RendezvousHandlers {
       if (refused && registeredName != null) {
         drop(registeredName, to, type);
       } else {
-        log.warn("reply {} to {} failed: {}", type, to, cause.getMessage());
+        log.warn("reply {} to {} failed: {}", type, Printable.of(to), Printable.of(cause.getMessage()));
       }
     });
   }
@@ -158,7 +168,8 @@ public final class RendezvousHandlers {
         event("reply {} to {} refused; {} is no longer registered there", type, address, name);
       }
     } catch (IOException | IllegalStateException e) {
-      log.warn("could not drop {} at {} after {} was refused: {}", name, address, type, e.getMessage());
+      log.warn("could not drop {} at {} after {} was refused: {}", Printable.of(name), Printable.of(address), type,
+          e.getMessage());
     }
   }
 }
