@@ -3,6 +3,8 @@ package org.p2pchat.server.internal;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.p2pchat.cli.Failures;
@@ -45,6 +47,8 @@ public final class RendezvousHandlers {
   private final PeerTable table;
   private final Outbox outbox;
   private final Consumer<String> events;
+  /** Names whose REGISTER advertised features; the others get the 2018 LISTPEER reply ({@link Listing2018}). */
+  private final Set<String> advertisedFeatures = ConcurrentHashMap.newKeySet();
 
   public RendezvousHandlers(PeerTable table, Outbox outbox, Consumer<String> events) {
     this.table = table;
@@ -97,6 +101,11 @@ public final class RendezvousHandlers {
         log.error("register {} at {} failed, no reply sent: cannot record it: {} (from {})", Printable.of(name),
             Printable.of(address), cause.getMessage(), from);
       } else if (outcome.registered()) {
+        if (register.getFeatures() != null && !register.getFeatures().isEmpty()) {
+          advertisedFeatures.add(name);
+        } else {
+          advertisedFeatures.remove(name);
+        }
         event("register {} at {} (from {})", name, address, from);
         reply(address, new RegisterSuccess(), name);
       } else {
@@ -115,8 +124,11 @@ public final class RendezvousHandlers {
           Addresses.describe(context.remote()));
       return;
     }
-    LinkedHashMap<String, HostPort> peers = table.snapshot();
-    event("listpeer by {}: {} sent to {} (from {})", name, Plural.peers(peers.size()), asker.get(),
+    LinkedHashMap<String, HostPort> all = table.snapshot();
+    // A 2018 program reads one recv(1024): it gets the oldest peers that fit, never a reply it cannot decode.
+    LinkedHashMap<String, HostPort> peers = advertisedFeatures.contains(name) ? all : Listing2018.fit(all);
+    event("listpeer by {}: {} sent to {}{} (from {})", name, Plural.peers(peers.size()), asker.get(),
+        peers.size() < all.size() ? " (of " + all.size() + ": a 2018 reply fits in 1024 bytes)" : "",
         Addresses.describe(context.remote()));
     reply(asker.get(), new ListpeerReply().withPeerlist(peers), name);
   }
