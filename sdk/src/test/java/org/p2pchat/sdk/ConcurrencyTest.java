@@ -118,6 +118,9 @@ class ConcurrencyTest {
         assertEquals(-1, extra.getInputStream().read(), "the third connection of one source is closed");
         assertEquals(RejectReason.OVERLOADED, r.nextRejection().reason());
       }
+      // Once the listener has seen both close, the source has room again.
+      assertEquals(RejectReason.EMPTY, r.nextRejection().reason());
+      assertEquals(RejectReason.EMPTY, r.nextRejection().reason());
       r.sendRaw(Recorder.chat("alice", "after"));
       assertEquals("after", r.nextMessage().getMessage());
     }
