@@ -99,6 +99,7 @@ public final class RendezvousServer implements AutoCloseable {
         // threads keep them from delaying replies to live peers.
         .sendThreads(32)
         .workerThreads(config.workerThreads)
+        .maxConnectionsPerSource(config.maxConnectionsPerSource)
         .dispatcher(handlers.install(new Dispatcher()))
         .build();
     table = opened;
@@ -222,6 +223,7 @@ public final class RendezvousServer implements AutoCloseable {
     private int maxMessageBytes = 64 * 1024;
     private int maxReplyBytes = 64 * 1024 * 1024;
     private int workerThreads = 4;
+    private int maxConnectionsPerSource = 64;
     private Consumer<String> events = line -> { };
     private IdentityKeyPair identity;
 
@@ -297,6 +299,19 @@ public final class RendezvousServer implements AutoCloseable {
         throw new IllegalArgumentException("workerThreads must be at least 1, got " + workerThreads);
       }
       this.workerThreads = workerThreads;
+      return this;
+    }
+
+    /**
+     * Connections one remote address may hold open at once; beyond it its new connections are closed
+     * unread; default 64. Loopback is not exempt.
+     */
+    public Builder maxConnectionsPerSource(int maxConnectionsPerSource) {
+      if (maxConnectionsPerSource < 1) {
+        throw new IllegalArgumentException("maxConnectionsPerSource must be at least 1, got "
+            + maxConnectionsPerSource);
+      }
+      this.maxConnectionsPerSource = maxConnectionsPerSource;
       return this;
     }
 

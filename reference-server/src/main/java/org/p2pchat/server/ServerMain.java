@@ -100,6 +100,11 @@ public final class ServerMain implements Callable<Integer> {
         description = "Largest message accepted (default: ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
+    @Option(names = "--max-connections-per-source", paramLabel = "N", defaultValue = "64",
+        description = "Connections one remote address may hold open at once; beyond it its new connections "
+            + "are closed unread (default: ${DEFAULT-VALUE}; loopback is not exempt).")
+    int maxConnectionsPerSource;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
         description = "Log level on stderr: error, warn, info or debug (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -114,6 +119,10 @@ public final class ServerMain implements Callable<Integer> {
       if (maxMessageBytes < 2) {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--max-message-bytes must be at least 2, got " + maxMessageBytes);
+      }
+      if (maxConnectionsPerSource < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--max-connections-per-source must be at least 1, got " + maxConnectionsPerSource);
       }
       if (!logLevel.matches("error|warn|info|debug|trace")) {
         throw new CommandLine.ParameterException(spec.commandLine(),
@@ -140,6 +149,7 @@ public final class ServerMain implements Callable<Integer> {
           .replyTimeout(replyTimeout)
           .readTimeout(readTimeout)
           .maxMessageBytes(maxMessageBytes)
+          .maxConnectionsPerSource(maxConnectionsPerSource)
           .build();
       try {
         server.start();

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.p2pchat.cli.Failures;
 import org.p2pchat.protocol.HostPort;
+import org.p2pchat.protocol.Printable;
 import org.p2pchat.protocol.WireJson;
 import org.p2pchat.identity.Handshake;
 import org.p2pchat.identity.IdentityException;
@@ -53,6 +56,8 @@ public final class RendezvousHandlers {
   private final ServerIdentity identity;
   /** Refused signed requests: at most 20 lines per 10 s. */
   private final RateLimitedLog refusals = new RateLimitedLog(log, 20, 10_000_000_000L);
+  /** Names whose REGISTER advertised features; the others get the 2018 LISTPEER reply ({@link Listing2018}). */
+  private final Set<String> advertisedFeatures = ConcurrentHashMap.newKeySet();
 
   public RendezvousHandlers(PeerTable table, Outbox outbox, Consumer<String> events, ServerIdentity identity) {
     this.table = table;
@@ -88,7 +93,8 @@ public final class RendezvousHandlers {
 
   /** One event: logged, and told to whoever watches the server (the demo shows them on its screen). */
   private void event(String format, Object... args) {
-    String line = MessageFormatter.arrayFormat(format, args).getMessage();
+    // Names and hosts come off the wire: escaped, so no control or bidi character reaches a terminal.
+    String line = Printable.of(MessageFormatter.arrayFormat(format, args).getMessage());
     log.info("{}", line);
     events.accept(line);
   }
@@ -106,9 +112,16 @@ public final class RendezvousHandlers {
    * journal's committer covers every registration ready with one force (group commit).
    */
   void onRegister(Register register, MessageContext context) {
-    String name = register.getPeername();
     HostPort address = new HostPort(register.getHost(), register.getPort());
     String from = Addresses.describe(context.remote());
+    Optional<String> canonical = PeerNames.canonical(register.getPeername());
+    if (canonical.isEmpty()) {
+      event("register {} at {} refused: the name holds invisible, control or bidi characters (from {})",
+          register.getPeername(), address, from);
+      reply(address, new RegisterError(), null);
+      return;
+    }
+    String name = canonical.get();
     String idkey = null;
     String nonce = null;
     if (signed(context.tree())) {
@@ -134,15 +147,21 @@ public final class RendezvousHandlers {
     try {
       recorded = table.registerDurably(name, address, idkey);
     } catch (IllegalStateException e) {
-      log.error("register {} at {} failed, no reply sent: {} (from {})", name, address, e.getMessage(), from);
+      log.error("register {} at {} failed, no reply sent: {} (from {})", Printable.of(name), Printable.of(address),
+          e.getMessage(), from);
       return;
     }
     recorded.whenComplete((outcome, error) -> {
       if (error != null) {
         Throwable cause = Failures.unwrap(error);
-        log.error("register {} at {} failed, no reply sent: cannot record it: {} (from {})", name, address,
-            cause.getMessage(), from);
+        log.error("register {} at {} failed, no reply sent: cannot record it: {} (from {})", Printable.of(name),
+            Printable.of(address), cause.getMessage(), from);
       } else if (outcome.registered()) {
+        if (register.getFeatures() != null && !register.getFeatures().isEmpty()) {
+          advertisedFeatures.add(name);
+        } else {
+          advertisedFeatures.remove(name);
+        }
         if (boundKey == null) {
           event("register {} at {} (from {})", name, address, from);
           reply(address, new RegisterSuccess(), name);
@@ -173,7 +192,7 @@ public final class RendezvousHandlers {
   }
 
   void onListpeer(ListpeerRequest request, MessageContext context) {
-    String name = request.getPeername();
+    String name = PeerNames.lookup(request.getPeername());
     Optional<HostPort> asker = table.addressOf(name);
     if (asker.isEmpty()) {
       event("listpeer by {} not answered: {} is not registered (from {})", name, name,
@@ -182,8 +201,11 @@ public final class RendezvousHandlers {
     }
     Optional<String> key = table.keyOf(name);
     if (key.isEmpty()) {
-      LinkedHashMap<String, HostPort> peers = table.snapshot();
-      event("listpeer by {}: {} sent to {} (from {})", name, Plural.peers(peers.size()), asker.get(),
+      LinkedHashMap<String, HostPort> all = table.snapshot();
+      // A 2018 program reads one recv(1024): it gets the oldest peers that fit, never a reply it cannot decode.
+      LinkedHashMap<String, HostPort> peers = advertisedFeatures.contains(name) ? all : Listing2018.fit(all);
+      event("listpeer by {}: {} sent to {}{} (from {})", name, Plural.peers(peers.size()), asker.get(),
+          peers.size() < all.size() ? " (of " + all.size() + ": a 2018 reply fits in 1024 bytes)" : "",
           Addresses.describe(context.remote()));
       reply(asker.get(), new ListpeerReply().withPeerlist(peers), name);
       return;
@@ -240,7 +262,7 @@ public final class RendezvousHandlers {
   }
 
   void onExit(ExitNetwork exit, MessageContext context) {
-    String name = exit.getPeername();
+    String name = PeerNames.lookup(exit.getPeername());
     String from = Addresses.describe(context.remote());
     Optional<String> key = table.keyOf(name);
     if (key.isPresent()) {
@@ -256,7 +278,7 @@ public final class RendezvousHandlers {
       // Only while the name is still bound as checked: a racing re-registration is not removed.
       removed = table.removeIfKey(name, key.orElse(null), "exit");
     } catch (IOException | IllegalStateException e) {
-      log.error("exit {} failed: cannot record it: {} (from {})", name, e.getMessage(), from);
+      log.error("exit {} failed: cannot record it: {} (from {})", Printable.of(name), e.getMessage(), from);
       return;
     }
     if (removed.isPresent()) {
@@ -284,7 +306,7 @@ public final class RendezvousHandlers {
       if (refused && registeredName != null) {
         drop(registeredName, to, type);
       } else {
-        log.warn("reply {} to {} failed: {}", type, to, cause.getMessage());
+        log.warn("reply {} to {} failed: {}", type, Printable.of(to), Printable.of(cause.getMessage()));
       }
     });
   }
@@ -297,7 +319,8 @@ public final class RendezvousHandlers {
         event("reply {} to {} refused; {} is no longer registered there", type, address, name);
       }
     } catch (IOException | IllegalStateException e) {
-      log.warn("could not drop {} at {} after {} was refused: {}", name, address, type, e.getMessage());
+      log.warn("could not drop {} at {} after {} was refused: {}", Printable.of(name), Printable.of(address), type,
+          e.getMessage());
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.p2pchat.sdk.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,28 +56,25 @@ class FrameHandoffBoundTest {
   }
 
   @Test
-  void exactlyWorkQueueFramesWaitAndTheNextIsRejectedAsOverloaded() {
+  void atWorkQueueFramesTheHandoffIsNotReadyYetNothingIsDropped() {
     Seen seen = new Seen();
     HeldTasks workers = new HeldTasks();
     FrameHandoff handoff = new FrameHandoff(seen, workers, 3, 1);
-    for (String s : List.of("a", "b", "c", "d")) {
-      handoff.onFrame(f(s), FROM, AT);
-    }
-    assertEquals(3, handoff.queued(), "three frames wait");
-    assertEquals(3, workers.tasks.size(), "maxBatch 1: one task per frame");
-    assertEquals(1, seen.rejected.size());
-    assertEquals(RejectReason.OVERLOADED, seen.rejected.get(0).reason());
-    assertTrue(seen.rejected.get(0).detail().contains("3 messages waiting"), seen.rejected.get(0).detail());
+    handoff.onFrame(f("a"), FROM, AT);
+    handoff.onFrame(f("b"), FROM, AT);
+    assertTrue(handoff.ready(), "two of three waiting: still ready");
+    handoff.onFrame(f("c"), FROM, AT);
+    assertFalse(handoff.ready(), "three waiting: the listener must stop accepting");
+    // A frame of a connection accepted before is still queued, never dropped.
+    handoff.onFrame(f("d"), FROM, AT);
+    assertEquals(4, handoff.queued());
+    assertEquals(4, workers.tasks.size(), "maxBatch 1: one task per frame");
+    assertTrue(seen.rejected.isEmpty(), "rejected: " + seen.rejected);
 
     workers.runAll();
-    assertEquals(List.of("a", "b", "c"), seen.dispatched);
+    assertEquals(List.of("a", "b", "c", "d"), seen.dispatched);
     assertEquals(0, handoff.queued(), "dispatching frees the queue");
-
-    // Room again: the next frame is accepted, not rejected.
-    handoff.onFrame(f("e"), FROM, AT);
-    workers.runAll();
-    assertEquals(List.of("a", "b", "c", "e"), seen.dispatched);
-    assertEquals(1, seen.rejected.size());
+    assertTrue(handoff.ready(), "room again");
   }
 
   @Test
@@ -114,7 +112,7 @@ class FrameHandoffBoundTest {
   }
 
   @Test
-  void aBatchThatWouldPassTheBoundIsRejectedWhole() {
+  void aBatchPastTheBoundIsStillHandedOverWhole() {
     Seen seen = new Seen();
     HeldTasks workers = new HeldTasks();
     FrameHandoff handoff = new FrameHandoff(seen, workers, 2, 10);
@@ -122,9 +120,12 @@ class FrameHandoffBoundTest {
     handoff.onFrame(f("2"), FROM, AT);
     handoff.onFrame(f("3"), FROM, AT);
     handoff.onBatchEnd();
-    assertEquals(0, workers.tasks.size());
-    assertEquals(3, seen.rejected.size());
-    assertEquals(0, handoff.queued(), "rejected frames do not count as waiting");
+    assertEquals(1, workers.tasks.size());
+    assertEquals(3, handoff.queued());
+    assertFalse(handoff.ready());
+    assertTrue(seen.rejected.isEmpty());
+    workers.runAll();
+    assertEquals(List.of("1", "2", "3"), seen.dispatched);
   }
 
   @Test
