@@ -1,6 +1,7 @@
 package org.p2pchat.peer;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,14 +16,17 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.p2pchat.cli.Durations;
+import org.p2pchat.filetransfer.FileTransferLimits;
 import org.p2pchat.peer.internal.CommandRunner;
 import org.p2pchat.peer.internal.ConnectedPeers;
 import org.p2pchat.peer.internal.Conversations;
+import org.p2pchat.peer.internal.FileTransfers;
 import org.p2pchat.peer.internal.Identity;
 import org.p2pchat.peer.internal.IncomingRequests;
 import org.p2pchat.peer.internal.Names;
 import org.p2pchat.peer.internal.Outbox;
 import org.p2pchat.peer.internal.OutgoingRequests;
+import org.p2pchat.peer.internal.PeerFeatures;
 import org.p2pchat.peer.internal.ServerSession;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.sdk.Dispatcher;
@@ -58,6 +62,7 @@ public final class ChatPeer implements AutoCloseable {
   private final ServerSession server;
   private final IncomingRequests incoming;
   private final Conversations conversations;
+  private final FileTransfers files;
   private final CommandRunner runner;
   private final ScheduledThreadPoolExecutor timer;
   private volatile boolean started;
@@ -86,17 +91,21 @@ public final class ChatPeer implements AutoCloseable {
     });
     timer.setRemoveOnCancelPolicy(true);
     Outbox outbox = new Outbox(node, b.output);
+    PeerFeatures features = new PeerFeatures();
     this.server = new ServerSession(identity, b.server, outbox, b.output, b.replyTimeout);
     OutgoingRequests outgoing = new OutgoingRequests(identity, outbox, b.output, connected,
-        b.requestExpiry.plus(b.replyTimeout));
+        b.requestExpiry.plus(b.replyTimeout), features);
     this.incoming = new IncomingRequests(identity, outbox, b.output, connected, b.requestExpiry, b.autoAccept,
-        timer, Clock.systemUTC());
+        timer, Clock.systemUTC(), features);
     this.conversations = new Conversations(identity, outbox, b.output, connected);
     server.registerHandlers(dispatcher);
     outgoing.registerHandlers(dispatcher);
     incoming.registerHandlers(dispatcher);
     conversations.registerHandlers(dispatcher);
-    this.runner = new CommandRunner(server, outgoing, incoming, conversations, b.output, this::close);
+    this.files = new FileTransfers(identity, connected, features, b.output,
+        new FileTransfers.Settings(b.downloads, b.fileLimits, b.autoAcceptFiles), b.connectTimeout);
+    files.registerHandlers(dispatcher);
+    this.runner = new CommandRunner(server, outgoing, incoming, conversations, files, b.output, this::close);
   }
 
   public static Builder builder() {
@@ -180,11 +189,13 @@ public final class ChatPeer implements AutoCloseable {
     closed = true;
     if (started) {
       List<CompletableFuture<Boolean>> sends = new ArrayList<>(incoming.refuseAll());
+      sends.addAll(files.closeAll());
       sends.addAll(conversations.disconnectAll());
       sends.add(server.leave(Duration.ofSeconds(2)));
       awaitAll(sends, connectTimeout.plusSeconds(1));
     }
     timer.shutdownNow();
+    files.shutdown();
     node.stop(Duration.ofSeconds(2));
   }
 
@@ -214,6 +225,9 @@ public final class ChatPeer implements AutoCloseable {
     private boolean autoAccept = false;
     private int maxSendBytes = 1024;
     private PeerOutput output = text -> { };
+    private Path downloads = defaultDownloads();
+    private FileTransferLimits fileLimits = FileTransferLimits.defaults();
+    private boolean autoAcceptFiles = false;
 
     private Builder() {}
 
@@ -293,6 +307,32 @@ public final class ChatPeer implements AutoCloseable {
     public Builder output(PeerOutput output) {
       this.output = Objects.requireNonNull(output);
       return this;
+    }
+
+    /**
+     * Where received files go; default {@code ~/Downloads/p2pchat} (created on the first download). Partial
+     * downloads wait there as hidden {@code .part} files until they resume.
+     */
+    public Builder downloads(Path downloads) {
+      this.downloads = Objects.requireNonNull(downloads).toAbsolutePath();
+      return this;
+    }
+
+    /** File transfer limits (size, transfers per peer, bytes a second per peer, timeouts); default the engine's. */
+    public Builder fileLimits(FileTransferLimits fileLimits) {
+      this.fileLimits = Objects.requireNonNull(fileLimits);
+      return this;
+    }
+
+    /** Accept every file offer at once (for demos and benchmarks); default false: the user answers each. */
+    public Builder autoAcceptFiles(boolean autoAcceptFiles) {
+      this.autoAcceptFiles = autoAcceptFiles;
+      return this;
+    }
+
+    /** {@code ~/Downloads/p2pchat}: where people look for what they downloaded. */
+    public static Path defaultDownloads() {
+      return Path.of(System.getProperty("user.home"), "Downloads", "p2pchat");
     }
 
     /** Builds the peer; throws IllegalArgumentException naming the problem if the name is unusable. */

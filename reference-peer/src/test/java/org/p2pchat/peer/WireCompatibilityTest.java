@@ -53,6 +53,9 @@ class WireCompatibilityTest {
     }
   }
 
+  /** The optional version 2 capabilities we advertise; a 2018 reader ignores the extra field. */
+  private static final String FEATURES = ", \"features\": [\"files\"]";
+
   @Test
   void everyMessageWeSendIsThe2018BytesAndFitsOneRecv() throws Exception {
     Screen screen = new Screen("patchouli");
@@ -68,7 +71,7 @@ class WireCompatibilityTest {
       assertReads(old, "{\"msgtype\": \"LISTPEER\", \"msgdata\": {\"peername\": \"patchouli\"}}");
 
       peer.execute("chat request 127.0.0.1 " + old.address().port());
-      assertReads(old, "{\"msgtype\": \"CHAT_REQUEST\", \"msgdata\": {" + me + "}}");
+      assertReads(old, "{\"msgtype\": \"CHAT_REQUEST\", \"msgdata\": {" + me + FEATURES + "}}");
       // The 2018 side answers through the helper, advertising the receiver's address.
       helper.sendRaw(peer.address(), bytes("{\"msgtype\": \"CHAT_ACCEPT\", \"msgdata\": {\"peername\": \"alice\", "
           + "\"host\": \"127.0.0.1\", \"port\": " + old.address().port() + "}}"));
@@ -88,7 +91,7 @@ class WireCompatibilityTest {
           + "\"host\": \"127.0.0.1\", \"port\": " + old.address().port() + "}}"));
       assertShows(screen, "Please enter \"yes\" or \"no\":");
       peer.execute("yes");
-      assertReads(old, "{\"msgtype\": \"CHAT_ACCEPT\", \"msgdata\": {" + me + "}}");
+      assertReads(old, "{\"msgtype\": \"CHAT_ACCEPT\", \"msgdata\": {" + me + FEATURES + "}}");
       helper.sendRaw(peer.address(), bytes("{\"msgtype\": \"CHAT_REQUEST\", \"msgdata\": {\"peername\": \"marisa\", "
           + "\"host\": \"127.0.0.1\", \"port\": " + old.address().port() + "}}"));
       assertShows(screen, "Please enter \"yes\" or \"no\":");

@@ -13,8 +13,8 @@ public final class CommandRunner {
   private final Exit exit;
 
   public CommandRunner(ServerSession server, OutgoingRequests outgoing, IncomingRequests incoming,
-      Conversations conversations, PeerOutput out, Exit exit) {
-    this.parts = new Commands.Parts(server, outgoing, incoming, conversations, out);
+      Conversations conversations, FileTransfers files, PeerOutput out, Exit exit) {
+    this.parts = new Commands.Parts(server, outgoing, incoming, conversations, files, out);
     this.exit = exit;
   }
 

@@ -18,7 +18,7 @@ import org.p2pchat.protocol.HostPort;
 public final class Commands {
   /** What a command acts on. */
   public record Parts(ServerSession server, OutgoingRequests outgoing, IncomingRequests incoming,
-      Conversations conversations, PeerOutput out) {}
+      Conversations conversations, FileTransfers files, PeerOutput out) {}
 
   /** What a command does with its arguments. */
   @FunctionalInterface
@@ -39,6 +39,8 @@ public final class Commands {
     PORT("PORT", false, false),
     PEERNAME("PEERNAME", true, false),
     OPTIONAL_PEERNAME("[PEERNAME]", true, true),
+    /** A file transfer's id, as {@code list transfers} shows it. */
+    TRANSFER_ID("ID", false, false),
     /** The rest of the line, inner spaces and all. */
     MESSAGE("MESSAGE", false, false);
 
@@ -104,12 +106,31 @@ public final class Commands {
           "    chat request [peername]             request a chat with a peer from the last listpeer",
           (p, a) -> p.outgoing().request(a.get(0), p.server().lastPeerList())),
       new Spec(List.of("yes|no"), List.of(Param.OPTIONAL_PEERNAME), Since.ADDED, List.of(
-          "    yes / no                            answer the oldest chat request (the answer names it)",
-          "    yes [peername] / no [peername]      answer the chat request from that peer"), false,
-          (p, a) -> p.incoming().answer(a.word().equals("yes"), a.get(0))),
+          "    yes / no                            answer the oldest chat request or file offer (the answer names it)",
+          "    yes [peername] / no [peername]      answer the oldest chat request or file offer from that peer"), false,
+          (p, a) -> {
+            boolean yes = a.word().equals("yes");
+            if (!p.files().answerOldest(yes, a.get(0), p.incoming().oldestArrival(a.get(0)))) {
+              p.incoming().answer(yes, a.get(0));
+            }
+          }),
       spec("pending", List.of(), Since.ADDED,
           "    pending                             list the chat requests waiting for an answer",
-          (p, a) -> p.incoming().list()));
+          (p, a) -> p.incoming().list()),
+      spec("send file", List.of(Param.PEERNAME, Param.MESSAGE), Since.ADDED,
+          "    send file [peername] [path]         offer a file to a connected peer (it must say yes)",
+          (p, a) -> p.files().send(a.get(0), a.get(1))),
+      spec("accept file", List.of(Param.TRANSFER_ID), Since.ADDED,
+          "    accept file [id] / refuse file [id] answer that file offer",
+          (p, a) -> p.files().answer(a.get(0), true)),
+      new Spec(List.of("refuse", "file"), List.of(Param.TRANSFER_ID), Since.ADDED, List.of(), false,
+          (p, a) -> p.files().answer(a.get(0), false)),
+      spec("list transfers", List.of(), Since.ADDED,
+          "    list transfers                      file transfers: id, direction, peer, file, state, progress",
+          (p, a) -> p.files().list()),
+      spec("cancel transfer", List.of(Param.TRANSFER_ID), Since.ADDED,
+          "    cancel transfer [id]                stop a file transfer (a partial download is kept to resume)",
+          (p, a) -> p.files().cancel(a.get(0))));
 
   private Commands() {}
 

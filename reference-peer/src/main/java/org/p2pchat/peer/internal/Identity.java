@@ -1,5 +1,6 @@
 package org.p2pchat.peer.internal;
 
+import java.util.LinkedHashSet;
 import java.util.function.IntSupplier;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.model.ChatAccept;
@@ -32,10 +33,12 @@ public final class Identity {
   }
 
   ChatRequest chatRequest() {
-    return new ChatRequest().withPeername(name).withHost(host).withPort(port.getAsInt());
+    return new ChatRequest().withPeername(name).withHost(host).withPort(port.getAsInt())
+        .withFeatures(new LinkedHashSet<>(PeerFeatures.OURS));
   }
 
   ChatAccept chatAccept() {
-    return new ChatAccept().withPeername(name).withHost(host).withPort(port.getAsInt());
+    return new ChatAccept().withPeername(name).withHost(host).withPort(port.getAsInt())
+        .withFeatures(new LinkedHashSet<>(PeerFeatures.OURS));
   }
 }

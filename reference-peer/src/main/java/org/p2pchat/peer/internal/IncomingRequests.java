@@ -41,10 +41,12 @@ public final class IncomingRequests {
   private final ScheduledExecutorService timer;
   private final Clock clock;
   private final Map<Long, IncomingRequest> pending = new LinkedHashMap<>();
+  private final PeerFeatures features;
   private long nextId = 1;
 
   public IncomingRequests(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected, Duration expiry,
-      boolean autoAccept, ScheduledExecutorService timer, Clock clock) {
+      boolean autoAccept, ScheduledExecutorService timer, Clock clock, PeerFeatures features) {
+    this.features = features;
     this.me = me;
     this.outbox = outbox;
     this.out = out;
@@ -62,6 +64,7 @@ public final class IncomingRequests {
   private void onRequest(ChatRequest request, MessageContext ctx) {
     String name = request.getPeername();
     HostPort address = new HostPort(request.getHost(), request.getPort());
+    features.record(name, request.getFeatures());
     if (autoAccept) {
       out.line(Lines.chatRequest(name, address));
       acceptInBackground(name, address);
@@ -107,6 +110,18 @@ public final class IncomingRequests {
     int left = size();
     if (left > 0) {
       out.line(left + " more chat request" + (left == 1 ? "" : "s") + " pending (\"pending\" lists them)");
+    }
+  }
+
+  /** When the oldest request waiting (from {@code peername}, or anyone if null) arrived; null if none waits. */
+  public Instant oldestArrival(String peername) {
+    synchronized (pending) {
+      for (IncomingRequest item : pending.values()) {
+        if (peername == null || item.peername().equals(peername)) {
+          return item.deadline().minus(expiry);
+        }
+      }
+      return null;
     }
   }
 

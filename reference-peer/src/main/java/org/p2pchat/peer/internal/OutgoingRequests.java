@@ -32,9 +32,11 @@ public final class OutgoingRequests {
   private final ConnectedPeers connected;
   private final Duration answerTimeout;
   private final PendingReplies<OutgoingRequest, Answer> pending = new PendingReplies<>();
+  private final PeerFeatures features;
 
   public OutgoingRequests(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected,
-      Duration answerTimeout) {
+      Duration answerTimeout, PeerFeatures features) {
+    this.features = features;
     this.me = me;
     this.outbox = outbox;
     this.out = out;
@@ -81,6 +83,7 @@ public final class OutgoingRequests {
     if (answer != null && answer.accept() != null) {
       ChatAccept accept = answer.accept();
       // Chat at the address we reached; the advertised one is shown, as in 2018.
+      features.record(accept.getPeername(), accept.getFeatures());
       connected.put(accept.getPeername(), request.target());
       out.line(Lines.chatAccept(accept.getPeername(), new HostPort(accept.getHost(), accept.getPort())));
     } else if (answer != null) {
