@@ -126,6 +126,8 @@ public final class FileTransfers {
   private final FileTransferLimits limits;
   private final Clock clock;
   private final Sender sender;
+  /** Offers, answers, acks and cancels: one thread, so they arrive in the order they were sent. */
+  private final Sender controlSender;
   private final ScheduledThreadPoolExecutor engine;
   private final ThreadPoolExecutor hasher;
   private final AtomicInteger queued = new AtomicInteger();
@@ -158,6 +160,13 @@ public final class FileTransfers {
         .maxBytes(MAX_MESSAGE_BYTES)
         .connectTimeout(connectTimeout)
         .asyncThreads(4)
+        .asyncQueue(1024)
+        .build();
+    this.controlSender = Sender.builder()
+        .codec(new Codec(MessageValidator.withMaxBytes(MAX_MESSAGE_BYTES), true, WireJson.Style.PYTHON))
+        .maxBytes(MAX_MESSAGE_BYTES)
+        .connectTimeout(connectTimeout)
+        .asyncThreads(1)
         .asyncQueue(1024)
         .build();
     this.engine = new ScheduledThreadPoolExecutor(1, daemon("peer-" + me.name() + "-files"));
@@ -334,6 +343,7 @@ public final class FileTransfers {
       closeQuietly(job);
     }
     sender.close();
+    controlSender.close();
   }
 
   // ---- sending (hasher, then engine) ----
@@ -448,7 +458,8 @@ public final class FileTransfers {
     if (throttle == null) {
       return;
     }
-    long wire = ChunkEncoding.encodedLength(limits.chunkSize()) + 200;
+    // What the bucket counts: the chunk's base64, as the limit is documented.
+    long wire = ChunkEncoding.encodedLength(limits.chunkSize());
     while (true) {
       long now = System.nanoTime();
       Optional<String> id = throttle.next(this::readyToSend, wire, now);
@@ -492,7 +503,7 @@ public final class FileTransfers {
         post(() -> {
           Job j = jobs.get(id);
           if (j != null && !j.transfer.state().isFinal()) {
-            failJob(j, FailureReason.IO_ERROR, "cannot send a chunk: " + Failures.unwrap(error).getMessage(),
+            failJob(j, FailureReason.STALLED, "cannot send a chunk: " + Failures.unwrap(error).getMessage(),
                 false, true);
           }
         }, false);
@@ -773,7 +784,7 @@ public final class FileTransfers {
       String why) {
     out.line("refused a file offer " + Lines.printable(String.valueOf(m.getFilename())) + " from "
         + Lines.printable(peer) + ": " + why);
-    sender.sendAsync(address, new FileTransferRefuse().withPeername(me.name()).withFilename(m.getFilename())
+    controlSender.sendAsync(address, new FileTransferRefuse().withPeername(me.name()).withFilename(m.getFilename())
         .withTransfer(m.getTransfer()).withReason(reason.wire())).exceptionally(e -> null);
   }
 
@@ -792,7 +803,7 @@ public final class FileTransfers {
   }
 
   private CompletableFuture<Boolean> sendControl(Job job, Object message) {
-    return sender.sendAsync(job.address, message).handle((ok, error) -> {
+    return controlSender.sendAsync(job.address, message).handle((ok, error) -> {
       if (error != null) {
         log.info("could not send a file message to {}: {}", job.address, Failures.unwrap(error).getMessage());
         return false;
