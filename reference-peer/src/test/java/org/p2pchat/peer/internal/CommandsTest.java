@@ -99,9 +99,13 @@ class CommandsTest {
         "",
         "also:",
         "    chat request [peername]             request a chat with a peer from the last listpeer",
-        "    yes / no                            answer the oldest chat request (the answer names it)",
-        "    yes [peername] / no [peername]      answer the chat request from that peer",
-        "    pending                             list the chat requests waiting for an answer"),
+        "    yes / no                            answer the oldest chat request or file offer (the answer names it)",
+        "    yes [peername] / no [peername]      answer the oldest chat request or file offer from that peer",
+        "    pending                             list the chat requests waiting for an answer",
+        "    send file [peername] [path]         offer a file to a connected peer (it must say yes)",
+        "    accept file [id] / refuse file [id] answer that file offer (ids as list transfers shows them)",
+        "    list transfers                      file transfers: id, direction, peer, file, state, progress",
+        "    cancel transfer [id]                stop a file transfer (a partial download is kept to resume)"),
         Commands.helpLines());
   }
 
