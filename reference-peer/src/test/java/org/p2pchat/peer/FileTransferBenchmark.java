@@ -113,12 +113,17 @@ public final class FileTransferBenchmark {
         shown.put(line.substring("alice: ".length()), System.nanoTime());
       } else if (line.startsWith("received ")) {
         received.countDown();
+      } else if (line.startsWith("failed ") || line.startsWith("cancelled ")) {
+        System.err.println("bob: " + line);
+        received.countDown();
       }
     };
     CountDownLatch accepted = new CountDownLatch(1);
     PeerOutput aliceOut = line -> {
       if (line.startsWith("chat accept: ")) {
         accepted.countDown();
+      } else if (line.startsWith("failed ") || line.startsWith("cancelled ") || line.startsWith("not ")) {
+        System.err.println("alice: " + line);
       }
     };
     try (ChatPeer alice = ChatPeer.builder().name("alice").server(Peers.deadAddress()).output(aliceOut)
