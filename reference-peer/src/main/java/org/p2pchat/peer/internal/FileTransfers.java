@@ -426,13 +426,19 @@ public final class FileTransfers {
 
   private void onAck(FileAck m) {
     Job job = own(m.getTransfer(), m.getPeername(), Transfer.Side.SEND, "FILE_ACK");
-    if (job == null || job.window == null) {
+    if (job == null || job.window == null || job.transfer.state().isFinal()) {
       return;
     }
     Transfer t = job.transfer;
     long now = System.nanoTime();
-    if (!job.window.onAck(m.getNext())) {
-      failJob(job, FailureReason.PROTOCOL, "FILE_ACK next " + m.getNext() + " impossible", false, true);
+    // Acks are cumulative and each has its own connection: an older one can arrive after a newer one (STALE).
+    SendWindow.Ack ack = job.window.onAck(m.getNext());
+    if (ack == SendWindow.Ack.IMPOSSIBLE) {
+      failJob(job, FailureReason.PROTOCOL, "FILE_ACK next " + m.getNext() + " is beyond the chunks sent", false,
+          true);
+      return;
+    }
+    if (ack == SendWindow.Ack.STALE && !Boolean.TRUE.equals(m.getComplete())) {
       return;
     }
     Offer offer = t.offer();
