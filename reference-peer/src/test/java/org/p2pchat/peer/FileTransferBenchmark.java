@@ -43,6 +43,15 @@ public final class FileTransferBenchmark {
       }
     }
     long size = Files.size(file);
+    if (args.length > 2 && args[2].equals("one")) {
+      // One unthrottled transfer only (for a profiler): java ... FileTransferBenchmark 50 /dev/shm one
+      FileTransferLimits free = FileTransferLimits.builder().bytesPerSecondPerPeer(Long.MAX_VALUE / 4).build();
+      for (int i = 0; i < 3; i++) {
+        System.out.printf(Locale.ROOT, "p2pchat transfer, no rate limit: %.1f MB/s%n",
+            size / transfer(dir, file, free, "one" + i, null) / 1e6);
+      }
+      return;
+    }
     System.out.printf(Locale.ROOT, "file %d MiB in %s; %d cores; load %.1f%n", mib, dir,
         Runtime.getRuntime().availableProcessors(),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());

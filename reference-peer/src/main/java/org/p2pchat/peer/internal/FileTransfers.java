@@ -98,6 +98,8 @@ public final class FileTransfers {
     Outgoing outgoing;
     Incoming incoming;
     SendWindow window;
+    /** The window the sender offered (receive side): the agreed window is the smaller of it and ours. */
+    int offeredWindow = Integer.MAX_VALUE;
     long startedNanos;
     long startBytes;
     Path savedAs;
@@ -553,6 +555,7 @@ public final class FileTransfers {
       return;
     }
     Job job = new Job(t, address, clock.instant(), now);
+    job.offeredWindow = (int) Math.max(1, Math.min(Integer.MAX_VALUE, m.getWindow()));
     jobs.put(t.id(), job);
     int resumeAt = Incoming.resumePoint(settings.downloads(), offer);
     String already = resumeAt > 0 ? "; " + size(Math.min(offer.size(), (long) resumeAt * offer.chunkSize()))
@@ -579,7 +582,7 @@ public final class FileTransfers {
     }
     t.accept(now);
     try {
-      job.incoming = Incoming.open(settings.downloads(), t.offer(), limits);
+      job.incoming = Incoming.open(settings.downloads(), t.offer(), limits, Math.min(limits.window(), job.offeredWindow));
     } catch (TransferException e) {
       t.fail(e.reason(), e.getMessage(), false);
       sendControl(job, cancelMessage(job, e.reason(), e.getMessage()));
