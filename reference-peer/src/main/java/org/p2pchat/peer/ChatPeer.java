@@ -127,7 +127,7 @@ public final class ChatPeer implements AutoCloseable {
     incoming.registerHandlers(dispatcher);
     conversations.registerHandlers(dispatcher);
     this.files = new FileTransfers(identity, connected, capabilities, shown,
-        new FileTransfers.Settings(b.downloads, b.fileLimits, b.autoAcceptFiles), b.connectTimeout);
+        new FileTransfers.Settings(b.downloads, b.fileLimits, b.autoAcceptFiles), b.connectTimeout, trust);
     files.registerHandlers(dispatcher);
     // Built after every handler is registered: the node copies the handler table at build().
     this.node = Node.builder()

@@ -45,6 +45,8 @@ import org.p2pchat.filetransfer.Transfer;
 import org.p2pchat.filetransfer.TransferException;
 import org.p2pchat.filetransfer.TransferState;
 import org.p2pchat.filetransfer.TransferTable;
+import org.p2pchat.identity.IdentityException;
+import org.p2pchat.identity.Session;
 import org.p2pchat.peer.PeerOutput;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.MessageValidator;
@@ -121,6 +123,7 @@ public final class FileTransfers {
   }
 
   private final Identity me;
+  private final FileSeal seal;
   private final ConnectedPeers connected;
   private final Capabilities features;
   private final PeerOutput out;
@@ -148,6 +151,13 @@ public final class FileTransfers {
 
   public FileTransfers(Identity me, ConnectedPeers connected, Capabilities features, PeerOutput out,
       Settings settings, Duration connectTimeout) {
+    this(me, connected, features, out, settings, connectTimeout, null);
+  }
+
+  /** {@code trust}: this peer's identity (null: none), so file messages are sealed in verified sessions. */
+  public FileTransfers(Identity me, ConnectedPeers connected, Capabilities features, PeerOutput out,
+      Settings settings, Duration connectTimeout, PeerTrust trust) {
+    this.seal = new FileSeal(connected, trust, MessageValidator.create());
     this.me = me;
     this.connected = connected;
     this.features = features;
@@ -180,16 +190,30 @@ public final class FileTransfers {
   }
 
   public void registerHandlers(Dispatcher dispatcher) {
+    // Sealed or clear, each is opened (or refused) on the engine thread, off the SDK's one worker.
     dispatcher.on(FileTransferRequest.class, (m, ctx) -> fromPeer(m.getPeername(), "FILE_TRANSFER_REQUEST", ctx,
-        () -> onOffer(m)));
+        () -> opened(seal.open(m, FileTransferRequest.class, m.getPeername(), m.getTransfer(), m.getSeq(),
+            m.getBox(), ctx), this::onOffer)));
     dispatcher.on(FileTransferAccept.class, (m, ctx) -> fromPeer(m.getPeername(), "FILE_TRANSFER_ACCEPT", ctx,
-        () -> onAccept(m)));
+        () -> opened(seal.open(m, FileTransferAccept.class, m.getPeername(), m.getTransfer(), m.getSeq(),
+            m.getBox(), ctx), this::onAccept)));
     dispatcher.on(FileTransferRefuse.class, (m, ctx) -> fromPeer(m.getPeername(), "FILE_TRANSFER_REFUSE", ctx,
-        () -> onRefuse(m)));
-    dispatcher.on(FileChunk.class, (m, ctx) -> fromPeer(m.getPeername(), "FILE_CHUNK", ctx, () -> onChunk(m)));
-    dispatcher.on(FileAck.class, (m, ctx) -> fromPeer(m.getPeername(), "FILE_ACK", ctx, () -> onAck(m)));
-    dispatcher.on(FileCancel.class, (m, ctx) -> fromPeer(m.getPeername(), "FILE_CANCEL", ctx, () -> onCancel(m)));
+        () -> opened(seal.open(m, FileTransferRefuse.class, m.getPeername(), m.getTransfer(), m.getSeq(),
+            m.getBox(), ctx), this::onRefuse)));
+    dispatcher.on(FileChunk.class, (m, ctx) -> fromPeer(m.getPeername(), "FILE_CHUNK", ctx, () -> onChunk(m, ctx)));
+    dispatcher.on(FileAck.class, (m, ctx) -> fromPeer(m.getPeername(), "FILE_ACK", ctx,
+        () -> opened(seal.open(m, FileAck.class, m.getPeername(), m.getTransfer(), m.getSeq(), m.getBox(), ctx),
+            this::onAck)));
+    dispatcher.on(FileCancel.class, (m, ctx) -> fromPeer(m.getPeername(), "FILE_CANCEL", ctx,
+        () -> opened(seal.open(m, FileCancel.class, m.getPeername(), m.getTransfer(), m.getSeq(), m.getBox(), ctx),
+            this::onCancel)));
     dispatcher.on(FileTransfer.class, this::onLegacy);
+  }
+
+  private static <T> void opened(T message, java.util.function.Consumer<T> handler) {
+    if (message != null) {
+      handler.accept(message);
+    }
   }
 
   // ---- commands (command thread) ----
@@ -387,7 +411,7 @@ public final class FileTransfers {
         .withTransfer(t.id()).withSize(offer.size()).withSha256(offer.sha256()).withChunksize(offer.chunkSize())
         .withChunks((long) offer.chunkCount()).withWindow(limits.window());
     out.line("offering " + job.name() + " (" + size(offer.size()) + ", sha256 " + offer.sha256().substring(0, 12)
-        + "…) to " + job.peer() + " as transfer " + t.id() + "; waiting for an answer");
+        + "…) to " + job.peer() + " as transfer " + t.id() + ", " + protection(peername) + "; waiting for an answer");
     sendControl(job, request);
   }
 
@@ -503,9 +527,20 @@ public final class FileTransfers {
       failJob(job, e.reason(), e.getMessage(), false, true);
       return;
     }
-    FileChunk message = new FileChunk().withPeername(me.name()).withTransfer(job.transfer.id())
-        .withIndex((long) index).withCrc32c(chunk.crc32c()).withData(chunk.base64());
     String id = job.transfer.id();
+    Session session = seal.session(job.transfer.peer());
+    FileChunk message;
+    if (session == null) {
+      message = new FileChunk().withPeername(me.name()).withTransfer(id).withIndex((long) index)
+          .withCrc32c(chunk.crc32c()).withData(chunk.base64());
+    } else {
+      try {
+        message = FileSeal.sealChunk(session, me.name(), id, index, chunk.data());
+      } catch (IdentityException e) {
+        failJob(job, FailureReason.IO_ERROR, "cannot seal a chunk: " + e.getMessage(), false, true);
+        return;
+      }
+    }
     sender.sendAsync(job.address, message).whenComplete((ok, error) -> {
       if (error != null) {
         post(() -> {
@@ -561,7 +596,7 @@ public final class FileTransfers {
     String already = resumeAt > 0 ? "; " + size(Math.min(offer.size(), (long) resumeAt * offer.chunkSize()))
         + " already here, resumes" : "";
     out.line(job.peer() + " offers " + job.name() + " (" + size(offer.size()) + ", sha256 "
-        + offer.sha256().substring(0, 12) + "…" + already + ") as transfer " + t.id());
+        + offer.sha256().substring(0, 12) + "…" + already + ") as transfer " + t.id() + ", " + protection(peer));
     if (settings.autoAccept()) {
       answer(job, true);
       return;
@@ -605,12 +640,31 @@ public final class FileTransfers {
     }
   }
 
-  private void onChunk(FileChunk m) {
+  private void onChunk(FileChunk m, MessageContext ctx) {
+    boolean sealed = m.getSeq() != null || m.getBox() != null;
+    if (!sealed && !seal.mayBeClear("FILE_CHUNK", m.getPeername(), ctx)) {
+      return;
+    }
     Job job = own(m.getTransfer(), m.getPeername(), Transfer.Side.RECEIVE, "FILE_CHUNK");
     if (job == null || job.incoming == null || job.transfer.state() != TransferState.RECEIVING) {
       return;
     }
-    handle(job, job.incoming.acceptWire(m.getTransfer(), m.getIndex(), m.getData(), m.getCrc32c()));
+    if (!sealed) {
+      if (m.getData() == null || m.getCrc32c() == null) {
+        drop("FILE_CHUNK from " + Lines.printable(m.getPeername()) + " without data");
+        return;
+      }
+      handle(job, job.incoming.acceptWire(m.getTransfer(), m.getIndex(), m.getData(), m.getCrc32c()));
+      return;
+    }
+    // Opened only now that it is known to be one of this peer's running transfers: a forgery costs no decryption
+    // of a transfer that does not exist, and a box that does not open is refused without touching the transfer.
+    byte[] bytes = seal.openChunk(m, ctx);
+    if (bytes == null) {
+      return;
+    }
+    long index = m.getIndex();
+    handle(job, job.incoming.accept(Chunk.of(m.getTransfer(), index > Integer.MAX_VALUE ? -1 : (int) index, bytes)));
   }
 
   private void handle(Job job, ChunkResult result) {
@@ -793,8 +847,17 @@ public final class FileTransfers {
       String why) {
     out.line("refused a file offer " + Lines.printable(String.valueOf(m.getFilename())) + " from "
         + Lines.printable(peer) + ": " + why);
-    controlSender.sendAsync(address, new FileTransferRefuse().withPeername(me.name()).withFilename(m.getFilename())
-        .withTransfer(m.getTransfer()).withReason(reason.wire())).exceptionally(e -> null);
+    Object wire = wireForm(peer, new FileTransferRefuse().withPeername(me.name()).withFilename(m.getFilename())
+        .withTransfer(m.getTransfer()).withReason(reason.wire()));
+    if (wire != null) {
+      controlSender.sendAsync(address, wire).exceptionally(e -> null);
+    }
+  }
+
+  /** How this transfer's messages travel, for the offer lines. */
+  private String protection(String peer) {
+    return seal.session(peer) != null ? "sealed (encrypted and authenticated in the identity session)"
+        : "not encrypted (no identity session with " + Lines.printable(peer) + ")";
   }
 
   private FileTransferRefuse refuseMessage(Job job, FailureReason reason) {
@@ -811,8 +874,27 @@ public final class FileTransfers {
     return c;
   }
 
+  /** {@code message} sealed in the session with {@code peer} if there is one (as it is otherwise); null if it fails. */
+  @SuppressWarnings("unchecked")
+  private Object wireForm(String peer, Object message) {
+    Session session = seal.session(peer);
+    if (session == null) {
+      return message;
+    }
+    try {
+      return FileSeal.sealControl(session, message, (Class<Object>) message.getClass());
+    } catch (IdentityException e) {
+      out.line("not sent to " + Lines.printable(peer) + ": " + Lines.printable(e.getMessage()));
+      return null;
+    }
+  }
+
   private CompletableFuture<Boolean> sendControl(Job job, Object message) {
-    return controlSender.sendAsync(job.address, message).handle((ok, error) -> {
+    Object wire = wireForm(job.transfer.peer(), message);
+    if (wire == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return controlSender.sendAsync(job.address, wire).handle((ok, error) -> {
       if (error != null) {
         log.info("could not send a file message to {}: {}", job.address, Failures.unwrap(error).getMessage());
         return false;
