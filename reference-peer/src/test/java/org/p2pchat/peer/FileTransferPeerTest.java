@@ -194,7 +194,7 @@ class FileTransferPeerTest {
       Process bob = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
           "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "org.p2pchat.peer.PeerMain", "peer", "--plain",
           "--name", "bob", "--port", "0", "--server", Peers.deadAddress().toString(), "--downloads",
-          downloads.toString())
+          downloads.toString(), "--identity", tmp.resolve("bob-id").resolve("identity").toString())
           .redirectError(ProcessBuilder.Redirect.DISCARD).start();
       try {
         LineLog bobLog = new LineLog("bob process");
