@@ -29,6 +29,14 @@ import org.p2pchat.filetransfer.FileTransferLimits;
 public final class FileTransferBenchmark {
   private FileTransferBenchmark() {}
 
+  /** CPU seconds this process used during the last {@link #transfer} or {@link #rawCopySeconds}. */
+  private static double lastCpuSeconds;
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   public static void main(String[] args) throws Exception {
     int mib = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     Path dir = Files.createTempDirectory(Path.of(args.length > 1 ? args[1] : System.getProperty("java.io.tmpdir")),
@@ -45,10 +53,21 @@ public final class FileTransferBenchmark {
     long size = Files.size(file);
     if (args.length > 2 && args[2].equals("one")) {
       // One unthrottled transfer only (for a profiler): java ... FileTransferBenchmark 50 /dev/shm one
-      FileTransferLimits free = FileTransferLimits.builder().bytesPerSecondPerPeer(Long.MAX_VALUE / 4).build();
+      // Optional: chunk size in KiB and window, to compare choices (defaults: the limits' defaults).
+      FileTransferLimits.Builder b = FileTransferLimits.builder().bytesPerSecondPerPeer(Long.MAX_VALUE / 4);
+      if (args.length > 4) {
+        b.chunkSize(Integer.parseInt(args[3]) * 1024).window(Integer.parseInt(args[4]));
+      }
+      FileTransferLimits free = b.build();
+      System.out.printf(Locale.ROOT, "chunk %d KiB, window %d%n", free.chunkSize() / 1024, free.window());
       for (int i = 0; i < 3; i++) {
-        System.out.printf(Locale.ROOT, "p2pchat transfer, no rate limit: %.1f MB/s%n",
-            size / transfer(dir, file, free, "one" + i, null) / 1e6);
+        double raw = rawCopySeconds(file);
+        double rawCpu = lastCpuSeconds;
+        double seconds = transfer(dir, file, free, "one" + i, null);
+        System.out.printf(Locale.ROOT, "raw copy %.0f MB/s, %.2f CPU s; p2pchat transfer, no rate limit: %.1f MB/s,"
+            + " %.2f CPU s (both peers, hashing included); load %.1f%n", size / raw / 1e6, rawCpu,
+            size / seconds / 1e6, lastCpuSeconds,
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       }
       return;
     }
@@ -98,13 +117,16 @@ public final class FileTransferBenchmark {
         done.countDown();
       });
       reader.start();
+      long cpu = cpuNanos();
       long start = System.nanoTime();
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
           OutputStream out = s.getOutputStream()) {
         Files.copy(file, out);
       }
       done.await(60, TimeUnit.SECONDS);
-      return (System.nanoTime() - start) / 1e9;
+      double seconds = (System.nanoTime() - start) / 1e9;
+      lastCpuSeconds = (cpuNanos() - cpu) / 1e9;
+      return seconds;
     }
   }
 
@@ -141,6 +163,7 @@ public final class FileTransferBenchmark {
             .autoAcceptFiles(true).downloads(dir.resolve("b-" + tag)).build().start()) {
       alice.execute("chat request 127.0.0.1 " + bob.address().port());
       accepted.await(10, TimeUnit.SECONDS);
+      long cpu = cpuNanos();
       long start = System.nanoTime();
       if (file != null) {
         alice.execute("send file bob " + file);
@@ -158,6 +181,7 @@ public final class FileTransferBenchmark {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      lastCpuSeconds = (cpuNanos() - cpu) / 1e9;
       long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
       while (shown.size() < sent.size() && System.nanoTime() < deadline) {
         received.await(10, TimeUnit.MILLISECONDS);

@@ -167,8 +167,10 @@ public final class FileTransfers {
     this.clock = Clock.systemUTC();
     this.table = new TransferTable(limits);
     this.legacy = new LegacyTextReceiver(settings.downloads(), limits);
+    // Chunks are built here from the generated class, so checking them against the schema again on the way out
+    // only cost time (a second pass over every chunk's text); the receiver validates what it reads.
     this.sender = Sender.builder()
-        .codec(new Codec(MessageValidator.withMaxBytes(MAX_MESSAGE_BYTES), true, WireJson.Style.PYTHON))
+        .codec(new Codec(MessageValidator.withMaxBytes(MAX_MESSAGE_BYTES), true, false, WireJson.Style.PYTHON))
         .maxBytes(MAX_MESSAGE_BYTES)
         .connectTimeout(connectTimeout)
         .asyncThreads(4)
