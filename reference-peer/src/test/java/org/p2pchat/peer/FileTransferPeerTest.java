@@ -183,6 +183,47 @@ class FileTransferPeerTest {
   }
 
   @Test
+  void senderRestartedMidTransferResumesFromTheLastVerifiedChunk() throws Exception {
+    LineLog bobLog = new LineLog("bob");
+    Path downloads = tmp.resolve("bob-downloads");
+    FileTransferLimits slow = FileTransferLimits.builder().bytesPerSecondPerPeer(2L << 20).build();
+    Path file = randomFile("restart.bin", 6L << 20, 11);
+    try (ChatPeer bob = peer("bob", bobLog, downloads, FileTransferLimits.defaults())) {
+      LineLog aliceLog = new LineLog("alice");
+      try (ChatPeer alice = peer("alice", aliceLog, tmp.resolve("a"), slow)) {
+        connect(alice, aliceLog, bob, bobLog);
+        alice.execute("send file bob " + file);
+        bobLog.await("alice offers restart.bin", WAIT);
+        bob.execute("yes");
+        bobLog.await("restart.bin 20 % ", WAIT);
+        // The sender's progress lines, from the acks.
+        aliceLog.await(l -> l.matches("restart\\.bin 10 % [0-9.]+ [kMG]?B/s to bob"), "the sender's 10 % line",
+            WAIT);
+      } // alice quits mid-transfer
+      String bobSide = bobLog.await("cancelled receiving restart.bin from alice", WAIT);
+      assertTrue(bobSide.contains("partial file kept"), bobSide);
+      assertFalse(Files.exists(downloads.resolve("restart.bin")));
+
+      LineLog alice2Log = new LineLog("alice again");
+      try (ChatPeer alice2 = peer("alice", alice2Log, tmp.resolve("a2"), FileTransferLimits.defaults())) {
+        connect(alice2, alice2Log, bob, bobLog);
+        alice2.execute("send file bob " + file);
+        String offer = bobLog.await("alice offers restart.bin", WAIT);
+        assertTrue(offer.contains("already here, resumes"), offer);
+        bob.execute("yes");
+        String resumed = alice2Log.await("bob accepted restart.bin", WAIT);
+        Matcher at = Pattern.compile("resuming at chunk (\\d+) of (\\d+)").matcher(resumed);
+        assertTrue(at.find(), resumed);
+        assertTrue(Integer.parseInt(at.group(1)) >= 9, "20 % of 48 chunks were verified before: " + resumed);
+        String received = bobLog.await("received restart.bin from alice", LONG);
+        assertTrue(received.contains("resumed"), received);
+        alice2Log.await("sent restart.bin to bob", WAIT);
+        assertEquals(-1L, Files.mismatch(file, downloads.resolve("restart.bin")));
+      }
+    }
+  }
+
+  @Test
   void receiverKilledMidTransferResumesFromTheLastVerifiedChunk() throws Exception {
     LineLog aliceLog = new LineLog("alice");
     Path downloads = tmp.resolve("bob-downloads");
