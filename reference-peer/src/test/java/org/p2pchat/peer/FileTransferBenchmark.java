@@ -31,6 +31,8 @@ public final class FileTransferBenchmark {
 
   /** CPU seconds this process used during the last {@link #transfer} or {@link #rawCopySeconds}. */
   private static double lastCpuSeconds;
+  /** Both peers with identities: the transfer is sealed in their session. */
+  private static boolean sealed;
 
   private static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -51,6 +53,37 @@ public final class FileTransferBenchmark {
       }
     }
     long size = Files.size(file);
+    if (args.length > 2 && args[2].equals("latency")) {
+      // Chat latency only: idle, during a transfer at the default rate, during one without a limit.
+      FileTransferLimits free = FileTransferLimits.builder().bytesPerSecondPerPeer(Long.MAX_VALUE / 4).build();
+      List<Double> idle = new ArrayList<>();
+      transfer(dir, null, FileTransferLimits.defaults(), "idle", idle);
+      List<Double> busy = new ArrayList<>();
+      double atDefault = transfer(dir, file, FileTransferLimits.defaults(), "busy", busy);
+      List<Double> busyFree = new ArrayList<>();
+      double atFree = transfer(dir, file, free, "busyu", busyFree);
+      System.out.printf(Locale.ROOT, "chat latency idle: %s%n", describe(idle));
+      System.out.printf(Locale.ROOT, "chat latency during a transfer (default rate, %.1f MB/s): %s%n",
+          size / atDefault / 1e6, describe(busy));
+      System.out.printf(Locale.ROOT, "chat latency during a transfer (no rate limit, %.1f MB/s): %s%n",
+          size / atFree / 1e6, describe(busyFree));
+      return;
+    }
+    if (args.length > 2 && args[2].equals("sealed")) {
+      // Clear against sealed (both peers with identities), CPU seconds for the same file.
+      FileTransferLimits free = FileTransferLimits.builder().bytesPerSecondPerPeer(Long.MAX_VALUE / 4).build();
+      for (int i = 0; i < 3; i++) {
+        double clear = transfer(dir, file, free, "c" + i, null);
+        double clearCpu = lastCpuSeconds;
+        sealed = true;
+        double box = transfer(dir, file, free, "s" + i, null);
+        sealed = false;
+        System.out.printf(Locale.ROOT, "clear %.1f MB/s, %.2f CPU s; sealed %.1f MB/s, %.2f CPU s; load %.1f%n",
+            size / clear / 1e6, clearCpu, size / box / 1e6, lastCpuSeconds,
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      }
+      return;
+    }
     if (args.length > 2 && args[2].equals("one")) {
       // One unthrottled transfer only (for a profiler): java ... FileTransferBenchmark 50 /dev/shm one
       // Optional: chunk size in KiB and window, to compare choices (defaults: the limits' defaults).
@@ -151,16 +184,24 @@ public final class FileTransferBenchmark {
     };
     CountDownLatch accepted = new CountDownLatch(1);
     PeerOutput aliceOut = line -> {
-      if (line.startsWith("chat accept: ")) {
+      if (sealed ? line.startsWith("chat with bob --- ") && line.contains("is verified")
+          : line.startsWith("chat accept: ")) {
         accepted.countDown();
       } else if (line.startsWith("failed ") || line.startsWith("cancelled ") || line.startsWith("not ")) {
         System.err.println("alice: " + line);
       }
     };
-    try (ChatPeer alice = ChatPeer.builder().name("alice").server(Peers.deadAddress()).output(aliceOut)
-            .fileLimits(limits).downloads(dir.resolve("a-" + tag)).build().start();
-        ChatPeer bob = ChatPeer.builder().name("bob").server(Peers.deadAddress()).output(bobOut).autoAccept(true)
-            .autoAcceptFiles(true).downloads(dir.resolve("b-" + tag)).build().start()) {
+    ChatPeer.Builder aliceBuilder = ChatPeer.builder().name("alice").server(Peers.deadAddress()).output(aliceOut)
+        .fileLimits(limits).downloads(dir.resolve("a-" + tag));
+    ChatPeer.Builder bobBuilder = ChatPeer.builder().name("bob").server(Peers.deadAddress()).output(bobOut)
+        .autoAccept(true).autoAcceptFiles(true).downloads(dir.resolve("b-" + tag));
+    if (sealed) {
+      aliceBuilder.identity(org.p2pchat.identity.IdentityKeyPair.generate(new java.security.SecureRandom()),
+          org.p2pchat.identity.KnownPeers.inMemory());
+      bobBuilder.identity(org.p2pchat.identity.IdentityKeyPair.generate(new java.security.SecureRandom()),
+          org.p2pchat.identity.KnownPeers.inMemory());
+    }
+    try (ChatPeer alice = aliceBuilder.build().start(); ChatPeer bob = bobBuilder.build().start()) {
       alice.execute("chat request 127.0.0.1 " + bob.address().port());
       accepted.await(10, TimeUnit.SECONDS);
       long cpu = cpuNanos();
