@@ -415,12 +415,32 @@ final class FastCheck {
     if (n < 22 || n > max || n % 4 == 1) {
       return false;
     }
+    if (n <= MAX_FAST_BOX) {
+      for (int i = 0; i < n; i++) {
+        if (!b64url(s.charAt(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    // A chunk's box: a table over the bytes (see chunkData), many times cheaper per character than the branches.
+    byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     for (int i = 0; i < n; i++) {
-      if (!b64url(s.charAt(i))) {
+      int c = bytes[i];
+      if (c < 0 || !BASE64URL[c]) {
         return false;
       }
     }
     return true;
+  }
+
+  /** {@code [A-Za-z0-9_-]} as a table. */
+  private static final boolean[] BASE64URL = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      BASE64URL[c] = b64url(c);
+    }
   }
 
   /** peerlist: an object of name -> [host, port]. */
