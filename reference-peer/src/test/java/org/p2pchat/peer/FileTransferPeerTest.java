@@ -250,7 +250,8 @@ class FileTransferPeerTest {
         }, "bob-stdout");
         reader.setDaemon(true);
         reader.start();
-        HostPort bobAt = HostPort.parse(bobLog.await("listening on ", WAIT).substring("listening on ".length()));
+        // A JVM start can take several seconds on a loaded machine: a longer deadline for the process's first line.
+        HostPort bobAt = HostPort.parse(bobLog.await("listening on ", LONG).substring("listening on ".length()));
         OutputStream stdin = bob.getOutputStream();
         alice.execute("chat request 127.0.0.1 " + bobAt.port());
         bobLog.await("Please enter", WAIT);

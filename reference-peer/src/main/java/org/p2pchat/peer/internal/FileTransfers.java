@@ -733,6 +733,11 @@ public final class FileTransfers {
       legacy.expire(now);
       for (Job job : new ArrayList<>(jobs.values())) {
         Transfer t = job.transfer;
+        if (!t.state().isFinal() && !job.address.equals(connected.get(t.peer()))) {
+          // The peer left (its DISCONNECT may overtake its FILE_CANCEL, which is then dropped): end it here.
+          failJob(job, FailureReason.CANCELLED, t.peer() + " disconnected", true, false);
+          continue;
+        }
         if (t.state().isFinal() || !t.tick(now)) {
           continue;
         }
