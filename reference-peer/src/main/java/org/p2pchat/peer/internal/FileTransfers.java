@@ -157,7 +157,9 @@ public final class FileTransfers {
   /** {@code trust}: this peer's identity (null: none), so file messages are sealed in verified sessions. */
   public FileTransfers(Identity me, ConnectedPeers connected, Capabilities features, PeerOutput out,
       Settings settings, Duration connectTimeout, PeerTrust trust) {
-    this.seal = new FileSeal(connected, trust, MessageValidator.create());
+    // One validator for both senders and the sealed messages: each one built loads and compiles every schema.
+    MessageValidator validator = MessageValidator.withMaxBytes(MAX_MESSAGE_BYTES);
+    this.seal = new FileSeal(connected, trust, validator);
     this.me = me;
     this.connected = connected;
     this.features = features;
@@ -170,14 +172,14 @@ public final class FileTransfers {
     // Chunks are built here from the generated class, so checking them against the schema again on the way out
     // only cost time (a second pass over every chunk's text); the receiver validates what it reads.
     this.sender = Sender.builder()
-        .codec(new Codec(MessageValidator.withMaxBytes(MAX_MESSAGE_BYTES), true, false, WireJson.Style.PYTHON))
+        .codec(new Codec(validator, true, false, WireJson.Style.PYTHON))
         .maxBytes(MAX_MESSAGE_BYTES)
         .connectTimeout(connectTimeout)
         .asyncThreads(4)
         .asyncQueue(1024)
         .build();
     this.controlSender = Sender.builder()
-        .codec(new Codec(MessageValidator.withMaxBytes(MAX_MESSAGE_BYTES), true, WireJson.Style.PYTHON))
+        .codec(new Codec(validator, true, WireJson.Style.PYTHON))
         .maxBytes(MAX_MESSAGE_BYTES)
         .connectTimeout(connectTimeout)
         .asyncThreads(1)
