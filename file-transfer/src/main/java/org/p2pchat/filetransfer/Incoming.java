@@ -67,6 +67,19 @@ public final class Incoming implements Closeable {
    * file from its last verified chunk, or starts a new one. Checks the offer against {@code limits}.
    */
   public static Incoming open(Path downloads, Offer offer, FileTransferLimits limits) throws TransferException {
+    return open(downloads, offer, limits, limits.window());
+  }
+
+  /**
+   * {@link #open(Path, Offer, FileTransferLimits)} with the window both sides agreed on (the smaller of the two):
+   * chunks beyond it are refused, and an ack is due every half of it, so a sender with a smaller window than
+   * ours is never left waiting for an ack we would only send later.
+   */
+  public static Incoming open(Path downloads, Offer offer, FileTransferLimits limits, int window)
+      throws TransferException {
+    if (window < 1) {
+      throw new IllegalArgumentException("window " + window);
+    }
     if (offer.size() > limits.maxFileSize()) {
       throw new TransferException(FailureReason.TOO_LARGE,
           offer.size() + " bytes, the limit is " + limits.maxFileSize());
@@ -89,7 +102,7 @@ public final class Incoming implements Closeable {
       channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
           StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       channel.truncate(keep);
-      Incoming in = new Incoming(downloads, offer, safeName, part, meta, limits.window(), channel, next);
+      Incoming in = new Incoming(downloads, offer, safeName, part, meta, window, channel, next);
       in.rehash(keep);
       in.sidecar = Sidecar.create(meta, offer, keep);
       return in;

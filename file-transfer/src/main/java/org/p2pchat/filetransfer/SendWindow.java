@@ -34,16 +34,33 @@ public final class SendWindow {
     return nextToSend++;
   }
 
+  /** What a FILE_ACK did to the window. */
+  public enum Ack {
+    /** The window moved: more chunks may be sent. */
+    ADVANCED,
+    /**
+     * Nothing new: an ack at or below what an earlier ack already said. Acks are cumulative and each travels on
+     * its own connection, so an older one may arrive after a newer one; it carries no information and is ignored.
+     */
+    STALE,
+    /** Beyond the chunks sent: the receiver cannot hold them. The transfer fails as a protocol error. */
+    IMPOSSIBLE
+  }
+
   /**
-   * Takes a FILE_ACK's {@code next}: the receiver holds every chunk below it. Returns false for an ack that
-   * cannot be true (beyond what was sent, or going backwards), which fails the transfer as a protocol error.
+   * Takes a FILE_ACK's {@code next}: the receiver holds every chunk below it. An ack beyond what was sent is
+   * {@link Ack#IMPOSSIBLE}; one that does not move the window (an earlier ack overtaken by a later one on
+   * another connection) is {@link Ack#STALE} and changes nothing.
    */
-  public boolean onAck(long next) {
-    if (next < acked || next > nextToSend) {
-      return false;
+  public Ack onAck(long next) {
+    if (next > nextToSend) {
+      return Ack.IMPOSSIBLE;
+    }
+    if (next <= acked) {
+      return Ack.STALE;
     }
     acked = (int) next;
-    return true;
+    return Ack.ADVANCED;
   }
 
   /** Chunks the receiver has confirmed. */

@@ -66,7 +66,7 @@ class RoundTripTest {
           return last;
         }
       }
-      assertTrue(window.onAck(last.next()), "ack " + last.next());
+      assertEquals(SendWindow.Ack.ADVANCED, window.onAck(last.next()), "ack " + last.next());
     }
     return last;
   }

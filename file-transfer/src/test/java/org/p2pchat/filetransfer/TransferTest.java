@@ -140,18 +140,22 @@ class TransferTest {
     assertEquals(3, w.take());
     assertEquals(4, w.take());
     assertFalse(w.canSend());
-    assertFalse(w.onAck(6), "ack beyond what was sent");
-    assertFalse(w.onAck(1), "ack going backwards");
-    assertTrue(w.onAck(4));
+    assertEquals(SendWindow.Ack.IMPOSSIBLE, w.onAck(6), "ack beyond what was sent");
+    assertEquals(SendWindow.Ack.STALE, w.onAck(1), "ack below the start: says nothing new");
+    assertEquals(SendWindow.Ack.STALE, w.onAck(2), "ack at the start: says nothing new");
+    assertFalse(w.canSend(), "a stale ack does not open the window");
+    assertEquals(SendWindow.Ack.ADVANCED, w.onAck(4));
     assertEquals(5, w.take());
     assertEquals(6, w.take());
     assertFalse(w.canSend());
     assertThrows(IllegalStateException.class, w::take);
-    assertTrue(w.onAck(7));
+    assertEquals(SendWindow.Ack.ADVANCED, w.onAck(7));
+    assertEquals(SendWindow.Ack.STALE, w.onAck(4), "an older ack overtaken by a newer one is ignored");
+    assertEquals(7, w.take(), "the window stays where the newest ack put it");
     while (w.canSend()) {
       w.take();
     }
-    assertTrue(w.onAck(10));
+    assertEquals(SendWindow.Ack.ADVANCED, w.onAck(10));
     assertTrue(w.allAcked());
   }
 

@@ -1,6 +1,7 @@
 package org.p2pchat.peer;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +28,11 @@ import org.p2pchat.identity.IdentityKeyPair;
 import org.p2pchat.identity.KnownPeers;
 import org.p2pchat.peer.internal.BadMessageNotice;
 import org.p2pchat.peer.internal.Capabilities;
+import org.p2pchat.filetransfer.FileTransferLimits;
 import org.p2pchat.peer.internal.CommandRunner;
 import org.p2pchat.peer.internal.ConnectedPeers;
 import org.p2pchat.peer.internal.Conversations;
+import org.p2pchat.peer.internal.FileTransfers;
 import org.p2pchat.peer.internal.Identity;
 import org.p2pchat.peer.internal.IncomingRequests;
 import org.p2pchat.peer.internal.Names;
@@ -73,6 +76,7 @@ public final class ChatPeer implements AutoCloseable {
   private final ServerSession server;
   private final IncomingRequests incoming;
   private final Conversations conversations;
+  private final FileTransfers files;
   private final CommandRunner runner;
   private final ScheduledThreadPoolExecutor timer;
   private final Outbox outbox;
@@ -122,6 +126,9 @@ public final class ChatPeer implements AutoCloseable {
     outgoing.registerHandlers(dispatcher);
     incoming.registerHandlers(dispatcher);
     conversations.registerHandlers(dispatcher);
+    this.files = new FileTransfers(identity, connected, capabilities, shown,
+        new FileTransfers.Settings(b.downloads, b.fileLimits, b.autoAcceptFiles), b.connectTimeout, trust);
+    files.registerHandlers(dispatcher);
     // Built after every handler is registered: the node copies the handler table at build().
     this.node = Node.builder()
         .name("peer-" + b.name)
@@ -133,7 +140,7 @@ public final class ChatPeer implements AutoCloseable {
         .workerThreads(1)
         .dispatcher(dispatcher)
         .build();
-    this.runner = new CommandRunner(server, outgoing, incoming, conversations, trust, shown, this::close);
+    this.runner = new CommandRunner(server, outgoing, incoming, conversations, trust, files, shown, this::close);
   }
 
   private static PeerTrust trust(Builder b, PeerOutput shown, Capabilities capabilities) {
@@ -274,11 +281,13 @@ public final class ChatPeer implements AutoCloseable {
     closed = true;
     if (started) {
       List<CompletableFuture<Boolean>> sends = new ArrayList<>(incoming.refuseAll());
+      sends.addAll(files.closeAll());
       sends.addAll(conversations.disconnectAll());
       sends.add(server.leave(Duration.ofSeconds(2)));
       awaitAll(sends, connectTimeout.plusSeconds(1));
     }
     timer.shutdownNow();
+    files.shutdown();
     node.stop(Duration.ofSeconds(2));
     outbox.close();
   }
@@ -318,6 +327,9 @@ public final class ChatPeer implements AutoCloseable {
     private boolean verbose = false;
     private String logName = "the log";
     private Function<String, String> verification = Conversations.NOT_VERIFIED;
+    private Path downloads = defaultDownloads();
+    private FileTransferLimits fileLimits = FileTransferLimits.defaults();
+    private boolean autoAcceptFiles = false;
 
     private Builder() {}
 
@@ -446,6 +458,32 @@ public final class ChatPeer implements AutoCloseable {
     public Builder output(PeerOutput output) {
       this.output = Objects.requireNonNull(output);
       return this;
+    }
+
+    /**
+     * Where received files go; default {@code ~/Downloads/p2pchat} (created on the first download). Partial
+     * downloads wait there as hidden {@code .part} files until they resume.
+     */
+    public Builder downloads(Path downloads) {
+      this.downloads = Objects.requireNonNull(downloads).toAbsolutePath();
+      return this;
+    }
+
+    /** File transfer limits (size, transfers per peer, bytes a second per peer, timeouts); default the engine's. */
+    public Builder fileLimits(FileTransferLimits fileLimits) {
+      this.fileLimits = Objects.requireNonNull(fileLimits);
+      return this;
+    }
+
+    /** Accept every file offer at once (for demos and benchmarks); default false: the user answers each. */
+    public Builder autoAcceptFiles(boolean autoAcceptFiles) {
+      this.autoAcceptFiles = autoAcceptFiles;
+      return this;
+    }
+
+    /** {@code ~/Downloads/p2pchat}: where people look for what they downloaded. */
+    public static Path defaultDownloads() {
+      return Path.of(System.getProperty("user.home"), "Downloads", "p2pchat");
     }
 
     /** Builds the peer; throws IllegalArgumentException naming the problem if the name is unusable. */

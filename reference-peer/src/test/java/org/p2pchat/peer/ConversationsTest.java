@@ -120,7 +120,7 @@ class ConversationsTest {
               .withFeatures(Set.of("eof"))));
       peer.execute("chat request localhost " + modern.address().port());
       ChatRequest request = modern.expect(ChatRequest.class, WAIT);
-      assertEquals(Set.of("eof"), request.getFeatures());
+      assertEquals(Set.of("eof", "files"), request.getFeatures()); // files: the file transfer capability
       assertShows(screen, "chat accept: zed --- localhost:" + modern.address().port());
       peer.execute("chat message zed 你好" + "字".repeat(2000));
       FakePeer.Received got = modern.take(WAIT);

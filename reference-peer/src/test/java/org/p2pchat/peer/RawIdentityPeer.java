@@ -48,8 +48,13 @@ final class RawIdentityPeer implements AutoCloseable {
 
   /** Starts a handshake to {@code victim}: sends the CHAT_REQUEST and returns the initiator state and message. */
   InitiatorHandshake request(HostPort victim, List<ChatRequest> sent) throws Exception {
+    return request(victim, sent, HandshakeConfig.DEFAULTS);
+  }
+
+  /** {@link #request(HostPort, List)} advertising {@code config}'s features (e.g. files as well). */
+  InitiatorHandshake request(HostPort victim, List<ChatRequest> sent, HandshakeConfig config) throws Exception {
     InitiatorHandshake h = InitiatorHandshake.start(keys, new Endpoint(name, "localhost", socket.address().port()),
-        null, HandshakeConfig.DEFAULTS, RANDOM, Instant.now());
+        null, config, RANDOM, Instant.now());
     HandshakeFields f = h.requestFields();
     ChatRequest request = new ChatRequest().withPeername(name).withHost("localhost")
         .withPort(socket.address().port()).withFeatures(new LinkedHashSet<>(f.features())).withIdkey(f.idkey())

@@ -53,6 +53,9 @@ class WireCompatibilityTest {
     }
   }
 
+  /** The optional version 2 capabilities we advertise; a 2018 reader ignores the extra field. */
+  private static final String FEATURES = ", \"features\": [\"eof\", \"files\"]";
+
   @Test
   void everyMessageWeSendIsThe2018BytesAndFitsOneRecv() throws Exception {
     Screen screen = new Screen("patchouli");
@@ -62,7 +65,7 @@ class WireCompatibilityTest {
       int port = peer.address().port();
       String me = "\"peername\": \"patchouli\", \"host\": \"localhost\", \"port\": " + port;
       // CHAT_REQUEST and CHAT_ACCEPT add the optional since-2 "features" field, which a 2018 reader ignores.
-      String meWithFeatures = me + ", \"features\": [\"eof\"]";
+      String meWithFeatures = me + FEATURES;
 
       peer.execute("register");
       assertReads(old, "{\"msgtype\": \"REGISTER\", \"msgdata\": {" + me + "}}");

@@ -13,6 +13,9 @@ import org.p2pchat.protocol.model.ChatRefuse;
 import org.p2pchat.protocol.model.ChatRequest;
 import org.p2pchat.protocol.model.Disconnect;
 import org.p2pchat.protocol.model.ExitNetwork;
+import org.p2pchat.protocol.model.FileAck;
+import org.p2pchat.protocol.model.FileCancel;
+import org.p2pchat.protocol.model.FileChunk;
 import org.p2pchat.protocol.model.FileTransfer;
 import org.p2pchat.protocol.model.FileTransferAccept;
 import org.p2pchat.protocol.model.FileTransferRefuse;
@@ -47,7 +50,10 @@ public enum MessageType {
   FILE_TRANSFER("FILE_TRANSFER", "file-transfer", FileTransfer.class),
   FILE_TRANSFER_REQUEST("FILE_TRANSFER_REQUEST", "file-transfer-request", FileTransferRequest.class),
   FILE_TRANSFER_ACCEPT("FILE_TRANSFER_ACCEPT", "file-transfer-accept", FileTransferAccept.class),
-  FILE_TRANSFER_REFUSE("FILE_TRANSFER_REFUSE", "file-transfer-refuse", FileTransferRefuse.class);
+  FILE_TRANSFER_REFUSE("FILE_TRANSFER_REFUSE", "file-transfer-refuse", FileTransferRefuse.class),
+  FILE_CHUNK("FILE_CHUNK", "file-chunk", FileChunk.class),
+  FILE_ACK("FILE_ACK", "file-ack", FileAck.class),
+  FILE_CANCEL("FILE_CANCEL", "file-cancel", FileCancel.class);
 
   /** Where the schemas live, both as {@code $id} prefix and on the classpath. */
   public static final String SCHEMA_ID_BASE = "https://p2pchat.org/schema/v1/";

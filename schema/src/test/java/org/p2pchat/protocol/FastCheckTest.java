@@ -29,7 +29,8 @@ class FastCheckTest {
   /** Every property any msgdata schema names, so mutations hit constrained fields. */
   private static final String[] FIELDS = {"peername", "host", "port", "features", "idkey", "ephkey", "nonce", "sig",
       "ts", "to", "re", "message", "seq", "box", "filename", "filenum", "curnum", "filedata", "peerlist", "keys",
-      "extra"};
+      "transfer", "index", "crc32c", "data", "next", "complete", "reason", "detail", "size", "sha256", "chunksize",
+      "chunks", "window", "extra"};
 
   @Test
   void everyVectorGetsTheSameVerdictWithAndWithoutTheFastCheck() {
@@ -144,8 +145,12 @@ class FastCheckTest {
       return anyValue(random);
     }
     return switch (name) {
-      case "port", "ts", "seq", "filenum", "curnum" -> number(random);
-      case "idkey", "ephkey", "nonce", "sig", "re", "box" -> base64(random);
+      case "port", "ts", "seq", "filenum", "curnum", "index", "crc32c", "next", "size", "chunksize", "chunks",
+          "window" -> number(random);
+      case "idkey", "ephkey", "nonce", "sig", "re", "box", "transfer" -> base64(random);
+      case "data" -> standardBase64(random);
+      case "complete" -> NODES.booleanNode(random.nextBoolean());
+      case "reason" -> NODES.textNode(random.nextBoolean() ? "cancelled" : random.nextBoolean() ? "Cancelled" : "");
       case "features" -> features(random);
       case "peerlist" -> {
         ObjectNode map = NODES.objectNode();
@@ -183,6 +188,25 @@ class FastCheckTest {
       case 8 -> NODES.numberNode(1_000_000 + random.nextInt(2));
       default -> NODES.numberNode(random.nextInt(70000));
     };
+  }
+
+  /** Standard base64 with padding, sometimes with a character or padding that the data pattern refuses. */
+  private static JsonNode standardBase64(Random random) {
+    String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    int[] lengths = {0, 4, 8, 100, 5000};
+    StringBuilder s = new StringBuilder();
+    for (int i = lengths[random.nextInt(lengths.length)]; i > 0; i--) {
+      s.append(chars.charAt(random.nextInt(chars.length())));
+    }
+    switch (random.nextInt(6)) {
+      case 0 -> s.append("=");
+      case 1 -> s.append("==");
+      case 2 -> s.append("===");
+      case 3 -> s.insert(0, random.nextBoolean() ? "=" : "-");
+      case 4 -> s.append(random.nextBoolean() ? "\n" : "_");
+      default -> { }
+    }
+    return NODES.textNode(s.toString());
   }
 
   private static final String B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -10,6 +10,9 @@ import org.p2pchat.protocol.model.ChatRefuse;
 import org.p2pchat.protocol.model.ChatRequest;
 import org.p2pchat.protocol.model.Disconnect;
 import org.p2pchat.protocol.model.ExitNetwork;
+import org.p2pchat.protocol.model.FileAck;
+import org.p2pchat.protocol.model.FileCancel;
+import org.p2pchat.protocol.model.FileChunk;
 import org.p2pchat.protocol.model.FileTransfer;
 import org.p2pchat.protocol.model.FileTransferAccept;
 import org.p2pchat.protocol.model.FileTransferRefuse;
@@ -46,6 +49,12 @@ public final class Samples {
       case FILE_TRANSFER_REQUEST -> new FileTransferRequest().withPeername("patchouli").withFilename("notes.txt");
       case FILE_TRANSFER_ACCEPT -> new FileTransferAccept().withPeername("alice").withFilename("notes.txt");
       case FILE_TRANSFER_REFUSE -> new FileTransferRefuse().withPeername("alice").withFilename("notes.txt");
+      // A 128 KiB chunk, the size the peer sends (docs/file-transfer.md), as base64.
+      case FILE_CHUNK -> new FileChunk().withPeername("alice").withTransfer("9f1c2ab04e6d7730").withIndex(0L)
+          .withCrc32c(3120154938L).withData("QUJD".repeat(128 * 1024 / 3) + "QQ==");
+      case FILE_ACK -> new FileAck().withPeername("patchouli").withTransfer("9f1c2ab04e6d7730").withNext(4L);
+      case FILE_CANCEL -> new FileCancel().withPeername("alice").withTransfer("9f1c2ab04e6d7730")
+          .withReason("cancelled");
       // A type added later needs its sample here before it can be benchmarked.
       default -> throw new IllegalArgumentException("no sample for " + type);
     };

@@ -15,10 +15,12 @@ import java.util.Set;
 public final class Capabilities {
   /** Reads every message to end of stream and decodes raw UTF-8: long messages may be sent to it. */
   public static final String EOF = "eof";
+  /** Understands file offers and chunks (docs/file-transfer.md). */
+  public static final String FILES = "files";
   /** Speaks identity-v1 (docs/identity.md): signed handshake, sealed messages. Advertised only with a key pair. */
   public static final String IDENTITY = org.p2pchat.identity.Handshake.FEATURE;
   /** What every peer advertises, in this order. */
-  static final Set<String> ADVERTISED = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(java.util.List.of(EOF)));
+  static final Set<String> ADVERTISED = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(java.util.List.of(EOF, FILES)));
 
   private final Map<String, Set<String>> byPeer = new HashMap<>();
   private final java.util.List<String> mine;
@@ -52,6 +54,9 @@ public final class Capabilities {
    * features withdraws earlier ones.
    */
   public synchronized void record(String peername, Collection<String> features) {
+    if (peername == null) {
+      return;
+    }
     if (features == null || features.isEmpty()) {
       byPeer.remove(peername);
     } else {

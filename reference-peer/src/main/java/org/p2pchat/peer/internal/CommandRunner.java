@@ -13,8 +13,8 @@ public final class CommandRunner {
   private final Exit exit;
 
   public CommandRunner(ServerSession server, OutgoingRequests outgoing, IncomingRequests incoming,
-      Conversations conversations, PeerTrust trust, PeerOutput out, Exit exit) {
-    this.parts = new Commands.Parts(server, outgoing, incoming, conversations, trust, out);
+      Conversations conversations, PeerTrust trust, FileTransfers files, PeerOutput out, Exit exit) {
+    this.parts = new Commands.Parts(server, outgoing, incoming, conversations, trust, files, out);
     this.exit = exit;
   }
 

@@ -18,7 +18,7 @@ import org.p2pchat.protocol.HostPort;
 public final class Commands {
   /** What a command acts on. */
   public record Parts(ServerSession server, OutgoingRequests outgoing, IncomingRequests incoming,
-      Conversations conversations, PeerTrust trust, PeerOutput out) {}
+      Conversations conversations, PeerTrust trust, FileTransfers files, PeerOutput out) {}
 
   /** What a command does with its arguments. */
   @FunctionalInterface
@@ -39,6 +39,8 @@ public final class Commands {
     PORT("PORT", false, false),
     PEERNAME("PEERNAME", true, false),
     OPTIONAL_PEERNAME("[PEERNAME]", true, true),
+    /** A file transfer's id, as {@code list transfers} shows it. */
+    TRANSFER_ID("ID", false, false),
     /** The rest of the line, inner spaces and all. */
     MESSAGE("MESSAGE", false, false),
     /** A help topic: only {@code 2018}. */
@@ -110,9 +112,14 @@ public final class Commands {
           "    chat request [peername]             ask a peer from the last listpeer",
           (p, a) -> p.outgoing().request(a.get(0), p.server().lastPeerList())),
       new Spec(List.of("yes|no"), List.of(Param.OPTIONAL_PEERNAME), Since.ADDED, List.of(
-          "    yes / no                            answer the oldest chat request",
-          "    yes [peername] / no [peername]      answer that peer's chat request"), false,
-          (p, a) -> p.incoming().answer(a.word().equals("yes"), a.get(0))),
+          "    yes / no                            answer the oldest chat request or file offer",
+          "    yes [peername] / no [peername]      answer that peer's request or file offer"), false,
+          (p, a) -> {
+            boolean yes = a.word().equals("yes");
+            if (!p.files().answerOldest(yes, a.get(0), p.incoming().oldestArrival(a.get(0)))) {
+              p.incoming().answer(yes, a.get(0));
+            }
+          }),
       spec("pending", List.of(), Since.ADDED,
           "    pending                             chat requests waiting, theirs and yours",
           (p, a) -> pending(p)),
@@ -127,7 +134,19 @@ public final class Commands {
           (p, a) -> p.out().line(p.trust() == null ? NO_IDENTITY : p.trust().whois(a.get(0), p.server().name()))),
       spec("trust", List.of(Param.PEERNAME), Since.ADDED,
           "    trust [peername]                    accept the changed key a peer offered",
-          (p, a) -> p.out().line(p.trust() == null ? NO_IDENTITY : p.trust().trust(a.get(0)))));
+          (p, a) -> p.out().line(p.trust() == null ? NO_IDENTITY : p.trust().trust(a.get(0)))),
+      spec("send file", List.of(Param.PEERNAME, Param.MESSAGE), Since.ADDED,
+          "    send file [peername] [path]         offer a file to a connected peer",
+          (p, a) -> p.files().send(a.get(0), a.get(1))),
+      spec("accept|refuse file", List.of(Param.TRANSFER_ID), Since.ADDED,
+          "    accept file [id] / refuse file [id] answer that file offer",
+          (p, a) -> p.files().answer(a.get(0), a.word().equals("accept"))),
+      spec("list transfers", List.of(), Since.ADDED,
+          "    list transfers                      file transfers and their progress",
+          (p, a) -> p.files().list()),
+      spec("cancel transfer", List.of(Param.TRANSFER_ID), Since.ADDED,
+          "    cancel transfer [id]                stop a transfer (partial file kept)",
+          (p, a) -> p.files().cancel(a.get(0))));
 
   /** The 2018 program's {@code help}, word for word ({@code help 2018}). */
   public static final List<String> HELP_2018 = List.of(

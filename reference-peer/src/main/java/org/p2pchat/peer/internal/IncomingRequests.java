@@ -166,6 +166,18 @@ public final class IncomingRequests {
     }
   }
 
+  /** When the oldest request waiting (from {@code peername}, or anyone if null) arrived; null if none waits. */
+  public Instant oldestArrival(String peername) {
+    synchronized (pending) {
+      for (IncomingRequest item : pending.values()) {
+        if (peername == null || item.peername().equals(peername)) {
+          return item.deadline().minus(expiry);
+        }
+      }
+      return null;
+    }
+  }
+
   /** The lines of {@code pending} for requests waiting for this user's answer, with age and expiry. */
   public List<String> pendingLines() {
     List<String> lines = new ArrayList<>();

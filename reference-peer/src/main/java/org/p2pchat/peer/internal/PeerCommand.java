@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jline.terminal.Terminal;
 import org.jline.utils.Signals;
+import org.p2pchat.filetransfer.FileTransferLimits;
 import org.p2pchat.peer.ChatPeer;
 import org.p2pchat.protocol.HostPort;
 import picocli.CommandLine.Command;
@@ -60,6 +61,27 @@ public final class PeerCommand implements Callable<Integer> {
           + "replies not signed by it are ignored.")
   String serverKey;
 
+  @Option(names = "--downloads", paramLabel = "DIR",
+      description = "Where received files go (default: ~/Downloads/p2pchat). Partial downloads wait there as"
+          + " hidden .part files and resume when the same file is offered again.")
+  Path downloads;
+
+  @Option(names = "--max-file-size", paramLabel = "SIZE", defaultValue = "4G",
+      description = "Largest file sent or accepted, in bytes or with K, M, G (default: ${DEFAULT-VALUE}).")
+  String maxFileSize;
+
+  @Option(names = "--max-transfers-per-peer", paramLabel = "N", defaultValue = "2",
+      description = "File transfers at once with one peer, both directions (default: ${DEFAULT-VALUE}).")
+  int maxTransfersPerPeer;
+
+  @Option(names = "--file-rate", paramLabel = "SIZE", defaultValue = "32M",
+      description = "File chunk bytes a second to one peer, with K, M, G (default: ${DEFAULT-VALUE}); chat"
+          + " messages are never held back by it.")
+  String fileRate;
+
+  @Option(names = "--auto-accept-files", description = "Accept every file offer at once (demos, benchmarks).")
+  boolean autoAcceptFiles;
+
   @Option(names = "--plain", description = "Read one command per line and print plain lines, even on a terminal.")
   boolean plain;
 
@@ -92,6 +114,14 @@ public final class PeerCommand implements Callable<Integer> {
   public Integer call() {
     if (requestExpirySeconds < 1) {
       streams.err().println("p2pchat peer: --request-expiry must be at least 1 second");
+      return 2;
+    }
+    FileTransferLimits limits;
+    try {
+      limits = FileTransferLimits.builder().maxFileSize(bytes(maxFileSize, "--max-file-size"))
+          .maxTransfersPerPeer(maxTransfersPerPeer).bytesPerSecondPerPeer(bytes(fileRate, "--file-rate")).build();
+    } catch (IllegalArgumentException e) {
+      streams.err().println("p2pchat peer: " + e.getMessage());
       return 2;
     }
     if (name != null && Names.problem(name) != null) {
@@ -150,6 +180,9 @@ public final class PeerCommand implements Callable<Integer> {
           .verbose(verbose)
           .logName(logFile != null ? logFile.shortName() : "stderr")
           .output(console)
+          .downloads(downloads != null ? downloads : ChatPeer.Builder.defaultDownloads())
+          .fileLimits(limits)
+          .autoAcceptFiles(autoAcceptFiles)
           .build();
       try {
         peer.start();
@@ -236,6 +269,26 @@ public final class PeerCommand implements Callable<Integer> {
     String dir = plain ? peerName : "id-" + java.util.HexFormat.of().formatHex(
         peerName.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, Math.min(32, 2 * peerName.length()));
     return IdentityFile.defaultPath().resolveSibling(dir).resolve("identity");
+  }
+
+  /** {@code 1234}, {@code 64K}, {@code 32M}, {@code 4G} (binary multiples) as bytes; must be positive. */
+  static long bytes(String text, String option) {
+    String t = text.strip().toUpperCase(Locale.ROOT);
+    long unit = 1;
+    if (!t.isEmpty() && "KMG".indexOf(t.charAt(t.length() - 1)) >= 0) {
+      unit = 1L << (10 * ("KMG".indexOf(t.charAt(t.length() - 1)) + 1));
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      long n = Long.parseLong(t);
+      if (n < 1 || n > Long.MAX_VALUE / unit) {
+        throw new NumberFormatException();
+      }
+      return n * unit;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " must be a positive size like 1048576, 64K, 32M or 4G, got '"
+          + text + "'");
+    }
   }
 
   /** Loopback stays on loopback; a host others can reach needs every interface. */

@@ -39,7 +39,7 @@ class QuietScreenTest {
   @Test
   void ourPeerAdvertisesEofAndAPeerThatAdvertisedNothingIsA2018Program() {
     Capabilities caps = new Capabilities();
-    assertEquals(java.util.Set.of("eof"), caps.advertised());
+    assertEquals(java.util.Set.of("eof", "files"), caps.advertised());
     caps.record("bob", java.util.Set.of("eof", "something-new"));
     assertEquals(true, caps.has("bob", Capabilities.EOF));
     caps.record("bob", null); // a new request without features withdraws them
