@@ -49,6 +49,14 @@ public final class WireJson {
   /** Immutable, so no caller can reconfigure what every other caller parses with. */
   private static final ObjectReader READER = MAPPER.reader();
 
+  /** One reader per message class, its deserializer found once rather than on every message. */
+  private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
+    @Override
+    protected ObjectReader computeValue(Class<?> type) {
+      return MAPPER.readerFor(type);
+    }
+  };
+
   private WireJson() {}
 
   /**
@@ -84,11 +92,16 @@ public final class WireJson {
 
   /** The generated object for a tree's msgdata, as the given type. */
   public static <T> T decode(JsonNode msgdata, Class<T> javaType) {
+    if (msgdata == null || msgdata.isNull()) {
+      return null; // what ObjectMapper.treeToValue answers
+    }
     try {
-      return MAPPER.treeToValue(msgdata, javaType);
+      return READERS.get(javaType).readValue(msgdata);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("msgdata does not map to " + javaType.getSimpleName() + ": "
           + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
