@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A narrow JSON reader for what messages usually look like: it builds exactly the tree {@link WireJson}'s
@@ -30,7 +32,6 @@ final class FastJson {
   private final byte[] b;
   private final int end;
   private int i;
-  private int depth;
 
   private FastJson(byte[] bytes, int offset, int end) {
     this.b = bytes;
@@ -40,17 +41,114 @@ final class FastJson {
 
   /** The tree of {@code length} bytes from {@code offset}, or null when Jackson must decide. */
   static JsonNode parse(byte[] bytes, int offset, int length) {
-    FastJson p = new FastJson(bytes, offset, offset + length);
-    p.skipSpace();
-    if (p.i >= p.end || bytes[p.i] != '{') {
+    return new FastJson(bytes, offset, offset + length).run();
+  }
+
+  /**
+   * One loop with an explicit stack of open containers rather than recursion: the JIT compiles a small
+   * method quickly (a recursive descent inlined into itself took C2 most of a second under load).
+   */
+  private JsonNode run() {
+    skipSpace();
+    if (i >= end || b[i] != '{') {
       return null;
     }
-    JsonNode root = p.object();
-    if (root == null) {
-      return null;
+    i++;
+    JsonNode[] stack = new JsonNode[8];
+    int top = 0;
+    stack[0] = NODES.objectNode();
+    boolean empty = true; // the innermost open container has no member yet, so it may close at once
+    while (true) {
+      skipSpace();
+      if (i >= end) {
+        return null;
+      }
+      JsonNode container = stack[top];
+      ObjectNode object = container instanceof ObjectNode ? (ObjectNode) container : null;
+      byte c = b[i];
+      if (empty && c == (object != null ? '}' : ']')) {
+        i++;
+        if (top == 0) {
+          return finish(stack[0]);
+        }
+        top--;
+      } else {
+        String name = null;
+        if (object != null) {
+          if (c != '"') {
+            return null;
+          }
+          name = string();
+          if (name == null || name.length() > MAX_NAME) {
+            return null;
+          }
+          skipSpace();
+          if (i >= end || b[i] != ':') {
+            return null;
+          }
+          i++;
+          skipSpace();
+          if (i >= end) {
+            return null;
+          }
+          c = b[i];
+        }
+        JsonNode value;
+        boolean open = c == '{' || c == '[';
+        if (open) {
+          if (top + 1 >= MAX_DEPTH) {
+            return null;
+          }
+          i++;
+          value = c == '{' ? NODES.objectNode() : NODES.arrayNode();
+        } else {
+          value = scalar(c);
+          if (value == null) {
+            return null;
+          }
+        }
+        if (object != null) {
+          if (object.replace(name, value) != null) {
+            return null; // a duplicate name: Jackson's rules decide
+          }
+        } else {
+          ((ArrayNode) container).add(value);
+        }
+        if (open) {
+          if (++top == stack.length) {
+            stack = java.util.Arrays.copyOf(stack, stack.length * 2);
+          }
+          stack[top] = value;
+          empty = true;
+          continue;
+        }
+      }
+      // After a member: a comma asks for the next one; a close ends the container, and maybe its parents.
+      while (true) {
+        skipSpace();
+        if (i >= end) {
+          return null;
+        }
+        c = b[i++];
+        if (c == ',') {
+          empty = false;
+          break;
+        }
+        if (c != (stack[top] instanceof ObjectNode ? '}' : ']')) {
+          return null;
+        }
+        if (top == 0) {
+          return finish(stack[0]);
+        }
+        top--;
+      }
     }
-    p.skipSpace();
-    return p.i == p.end ? root : null;
+  }
+
+  /** The root, if only white space follows it. */
+  private JsonNode finish(JsonNode root) {
+    skipSpace();
+    return i == end ? root : null;
   }
 
   private void skipSpace() {
@@ -63,16 +161,8 @@ final class FastJson {
     }
   }
 
-  private JsonNode value() {
-    if (i >= end) {
-      return null;
-    }
-    byte c = b[i];
+  private JsonNode scalar(byte c) {
     switch (c) {
-      case '{':
-        return object();
-      case '[':
-        return array();
       case '"': {
         String s = string();
         return s == null ? null : TextNode.valueOf(s);
@@ -88,96 +178,18 @@ final class FastJson {
     }
   }
 
-  private JsonNode object() {
-    if (++depth > MAX_DEPTH) {
-      return null;
-    }
-    i++; // '{'
-    ObjectNode node = NODES.objectNode();
-    skipSpace();
-    if (i < end && b[i] == '}') {
-      i++;
-      depth--;
-      return node;
-    }
-    while (true) {
-      if (i >= end || b[i] != '"') {
-        return null;
-      }
-      String name = string();
-      if (name == null || name.length() > MAX_NAME) {
-        return null;
-      }
-      skipSpace();
-      if (i >= end || b[i] != ':') {
-        return null;
-      }
-      i++;
-      skipSpace();
-      JsonNode value = value();
-      if (value == null || node.replace(name, value) != null) {
-        return null; // bad value, or a duplicate name: Jackson's rules decide
-      }
-      skipSpace();
-      if (i >= end) {
-        return null;
-      }
-      byte c = b[i++];
-      if (c == '}') {
-        depth--;
-        return node;
-      }
-      if (c != ',') {
-        return null;
-      }
-      skipSpace();
-    }
-  }
-
-  private JsonNode array() {
-    if (++depth > MAX_DEPTH) {
-      return null;
-    }
-    i++; // '['
-    ArrayNode node = NODES.arrayNode();
-    skipSpace();
-    if (i < end && b[i] == ']') {
-      i++;
-      depth--;
-      return node;
-    }
-    while (true) {
-      JsonNode value = value();
-      if (value == null) {
-        return null;
-      }
-      node.add(value);
-      skipSpace();
-      if (i >= end) {
-        return null;
-      }
-      byte c = b[i++];
-      if (c == ']') {
-        depth--;
-        return node;
-      }
-      if (c != ',') {
-        return null;
-      }
-      skipSpace();
-    }
-  }
-
   /** At a quote: the string's text, or null for raw non-ASCII or control bytes, bad escapes or no end. */
   private String string() {
     int start = ++i;
+    int hash = 0; // String.hashCode of the ASCII text, to find a known one without making a new one
     while (i < end) {
       byte c = b[i];
       if (c == '"') {
-        // Plain ASCII: one copy into a compact string.
-        String s = new String(b, start, i - start, StandardCharsets.ISO_8859_1);
+        int length = i - start;
         i++;
-        return s;
+        String known = Known.find(b, start, length, hash);
+        // Plain ASCII: one copy into a compact string.
+        return known != null ? known : new String(b, start, length, StandardCharsets.ISO_8859_1);
       }
       if (c == '\\') {
         return escaped(start);
@@ -185,9 +197,58 @@ final class FastJson {
       if (c < 0x20) { // a control byte, or (negative) a non-ASCII one
         return null;
       }
+      hash = 31 * hash + c;
       i++;
     }
     return null;
+  }
+
+  /**
+   * The field names of every schema and the wire names, as shared strings: a message's names then cost
+   * no allocation, and their hash codes, which the tree's maps and later lookups need, are already known.
+   */
+  static final class Known {
+    private static final int SLOTS = 256;
+    private static final String[] TABLE = new String[SLOTS];
+
+    static {
+      List<String> words = new ArrayList<>(List.of("msgtype", "msgdata", "peername", "host", "port", "features",
+          "idkey", "ephkey", "nonce", "sig", "ts", "to", "re", "message", "seq", "box", "filename", "filenum",
+          "curnum", "filedata", "peerlist", "keys", "localhost", "127.0.0.1"));
+      for (MessageType type : MessageType.values()) {
+        words.add(type.wireName());
+      }
+      for (String word : words) {
+        int slot = word.hashCode() & (SLOTS - 1);
+        while (TABLE[slot] != null && !TABLE[slot].equals(word)) {
+          slot = (slot + 1) & (SLOTS - 1);
+        }
+        TABLE[slot] = word;
+      }
+    }
+
+    private Known() {}
+
+    static String find(byte[] b, int start, int length, int hash) {
+      for (int slot = hash & (SLOTS - 1); ; slot = (slot + 1) & (SLOTS - 1)) {
+        String word = TABLE[slot];
+        if (word == null) {
+          return null;
+        }
+        if (word.hashCode() == hash && word.length() == length && sameAscii(word, b, start)) {
+          return word;
+        }
+      }
+    }
+
+    private static boolean sameAscii(String word, byte[] b, int start) {
+      for (int k = 0; k < word.length(); k++) {
+        if (word.charAt(k) != b[start + k]) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   private String escaped(int start) {
