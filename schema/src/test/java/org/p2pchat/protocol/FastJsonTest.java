@@ -108,6 +108,39 @@ class FastJsonTest {
   }
 
   @Test
+  void handMappedListpeerRepliesEqualJacksonsOnEveryVectorAndMutant() throws IOException {
+    com.fasterxml.jackson.databind.ObjectReader jackson = WireJson.mapper().forType(
+        org.p2pchat.protocol.model.ListpeerReply.class);
+    int hand = 0;
+    List<JsonNode> inputs = new ArrayList<>();
+    for (Vectors.Vector vector : Vectors.all()) {
+      JsonNode tree;
+      try {
+        tree = vector.tree();
+      } catch (RuntimeException notJson) {
+        continue;
+      }
+      if (tree != null && tree.path("msgdata").has("peerlist")) {
+        inputs.add(tree.get("msgdata"));
+      }
+    }
+    for (String odd : List.of("{\"peerlist\": {\"a\": [\"h\", 4000.0]}}", "{\"peerlist\": {\"a\": [\"h\", 1, 2]}}",
+        "{\"peerlist\": {\"a\": [\"h\", 5000000000]}}", "{\"peerlist\": {}, \"sig\": 5}",
+        "{\"peerlist\": {}, \"extra\": [1]}", "{\"peerlist\": {\"a\": [\"h\", 1]}, \"idkey\": \"k\", \"to\": \"t\", "
+        + "\"re\": \"r\", \"sig\": \"s\"}")) {
+      inputs.add(WireJson.mapper().readTree(odd));
+    }
+    for (JsonNode data : inputs) {
+      org.p2pchat.protocol.model.ListpeerReply fast = WireJson.plainListpeerReply(data);
+      if (fast != null) {
+        hand++;
+        assertEquals(jackson.readValue(data), fast, data.toString());
+      }
+    }
+    assertTrue(hand >= 3, "replies mapped by hand: " + hand);
+  }
+
+  @Test
   void hostPortReaderJudgesPairsAsBefore() throws IOException {
     Map<String, HostPort> good = Map.of(
         "[\"localhost\", 40000]", new HostPort("localhost", 40000),
