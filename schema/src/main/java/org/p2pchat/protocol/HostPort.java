@@ -1,8 +1,14 @@
 package org.p2pchat.protocol;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,6 +19,7 @@ import java.util.Objects;
  * {@code address} definition names it through {@code existingJavaType}.
  */
 @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+@JsonDeserialize(using = HostPort.Reader.class)
 public final class HostPort {
   private final String host;
   private final int port;
@@ -22,7 +29,7 @@ public final class HostPort {
     this.port = port;
   }
 
-  @JsonCreator
+  /** What Jackson hands a delegating creator, read without its generic machinery (a LISTPEER reply is mostly these). */
   static HostPort fromJson(List<Object> pair) {
     if (pair == null || pair.size() != 2 || !(pair.get(0) instanceof String) || !(pair.get(1) instanceof Number)) {
       throw new IllegalArgumentException("expected [host, port], got " + pair);
@@ -79,5 +86,37 @@ public final class HostPort {
   @Override
   public String toString() {
     return host + ":" + port;
+  }
+
+  /**
+   * Reads {@code [host, port]}: a string and an int straight from the tokens; any other element as Jackson
+   * reads an untyped value, then {@link #fromJson} judges the pair as before.
+   */
+  static final class Reader extends StdDeserializer<HostPort> {
+    Reader() {
+      super(HostPort.class);
+    }
+
+    @Override
+    public HostPort deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (!p.isExpectedStartArrayToken()) {
+        return (HostPort) ctxt.handleUnexpectedToken(List.class, p);
+      }
+      List<Object> pair = new ArrayList<>(2);
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        if (t == JsonToken.VALUE_STRING) {
+          pair.add(p.getText());
+        } else if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+          pair.add(p.getIntValue());
+        } else {
+          pair.add(ctxt.readValue(p, Object.class));
+        }
+      }
+      try {
+        return fromJson(pair);
+      } catch (IllegalArgumentException e) {
+        return (HostPort) ctxt.handleInstantiationProblem(HostPort.class, pair, e);
+      }
+    }
   }
 }

@@ -35,32 +35,63 @@ public final class MessageValidator {
   public static final int DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
   private final int maxBytes;
-  private final Schema envelope;
-  private final Map<MessageType, Schema> msgdata = new EnumMap<>(MessageType.class);
+  /** Compiled on first need: a valid message passes {@link FastCheck} and never loads the schema library. */
+  private volatile Schemas schemas;
 
   private MessageValidator(int maxBytes) {
     this.maxBytes = maxBytes;
-    SchemaRegistryConfig config = SchemaRegistryConfig.builder()
-        .pathType(PathType.JSON_POINTER)
-        .locale(Locale.ENGLISH)
-        .build();
-    // Our metadata and the generator's hints are annotations: known keywords, so no "unknown keyword" warnings.
-    Dialect dialect = Dialect.builder(Dialects.getDraft7())
-        .keyword(new AnnotationKeyword("x-p2pchat"))
-        .keyword(new AnnotationKeyword("javaType"))
-        .keyword(new AnnotationKeyword("existingJavaType"))
-        .build();
-    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(dialect, builder -> builder
-        .schemaRegistryConfig(config)
-        .schemaIdResolvers(ids -> ids.mapPrefix(MessageType.SCHEMA_ID_BASE,
-            "classpath:" + MessageType.SCHEMA_CLASSPATH_BASE)));
-    this.envelope = registry.getSchema(SchemaLocation.of(MessageType.SCHEMA_ID_BASE + "envelope.json"));
-    for (MessageType type : MessageType.values()) {
-      Schema schema = registry.getSchema(SchemaLocation.of(type.schemaId()));
-      schema.initializeValidators();
-      msgdata.put(type, schema);
+  }
+
+  /**
+   * The envelope's and every msgdata schema, each compiled the first time it is asked for. Loading
+   * networknt and reading the schemas costs a few hundred milliseconds of start-up; most processes
+   * never need them (every valid message of ours passes the fast check).
+   */
+  private static final class Schemas {
+    private final SchemaRegistry registry;
+    private final Schema envelope;
+    private final Map<MessageType, Schema> msgdata = new EnumMap<>(MessageType.class);
+
+    Schemas() {
+      SchemaRegistryConfig config = SchemaRegistryConfig.builder()
+          .pathType(PathType.JSON_POINTER)
+          .locale(Locale.ENGLISH)
+          .build();
+      // Our metadata and the generator's hints are annotations: known keywords, so no "unknown keyword" warnings.
+      Dialect dialect = Dialect.builder(Dialects.getDraft7())
+          .keyword(new AnnotationKeyword("x-p2pchat"))
+          .keyword(new AnnotationKeyword("javaType"))
+          .keyword(new AnnotationKeyword("existingJavaType"))
+          .build();
+      registry = SchemaRegistry.withDefaultDialect(dialect, builder -> builder
+          .schemaRegistryConfig(config)
+          .schemaIdResolvers(ids -> ids.mapPrefix(MessageType.SCHEMA_ID_BASE,
+              "classpath:" + MessageType.SCHEMA_CLASSPATH_BASE)));
+      envelope = registry.getSchema(SchemaLocation.of(MessageType.SCHEMA_ID_BASE + "envelope.json"));
+      envelope.initializeValidators();
     }
-    envelope.initializeValidators();
+
+    synchronized Schema msgdata(MessageType type) {
+      return msgdata.computeIfAbsent(type, t -> {
+        Schema schema = registry.getSchema(SchemaLocation.of(t.schemaId()));
+        schema.initializeValidators();
+        return schema;
+      });
+    }
+  }
+
+  private Schemas schemas() {
+    Schemas s = schemas;
+    if (s == null) {
+      synchronized (this) {
+        s = schemas;
+        if (s == null) {
+          s = new Schemas();
+          schemas = s;
+        }
+      }
+    }
+    return s;
   }
 
   /** A validator with the default size cap. */
@@ -106,7 +137,11 @@ public final class MessageValidator {
     if (badUtf8 != null) {
       return failure(null, Violation.Kind.NOT_UTF8, "encoding", badUtf8);
     }
-    JsonNode tree;
+    // The common case without Jackson's parser set-up; Jackson parses whatever FastJson is not sure of.
+    JsonNode tree = FastJson.parse(bytes, offset, length);
+    if (tree != null) {
+      return schemas ? validate(tree) : shapeOnly(tree);
+    }
     try {
       tree = WireJson.mapper().readTree(bytes, offset, length);
     } catch (MismatchedInputException e) {
@@ -163,7 +198,7 @@ public final class MessageValidator {
     // envelope schema by construction (every wire name matches its pattern; a test checks that), so
     // the schema pass runs only where it has something to report.
     if (!hasKnownEnvelope(tree)) {
-      addAll(violations, envelope.validate(tree));
+      addAll(violations, schemas().envelope.validate(tree));
       if (!violations.isEmpty()) {
         return result(null, tree, violations);
       }
@@ -181,7 +216,7 @@ public final class MessageValidator {
     if (fast && FastCheck.surelyValid(type, data)) {
       return new ValidationResult(type, tree, List.of());
     }
-    for (Error error : msgdata.get(type).validate(data)) {
+    for (Error error : schemas().msgdata(type).validate(data)) {
       violations.add(toViolation(error, "/msgdata"));
     }
     return result(type, tree, violations);
@@ -197,7 +232,7 @@ public final class MessageValidator {
   /** Validates {@code tree} against the envelope schema alone (for tests and tools). */
   public List<Violation> validateEnvelope(JsonNode tree) {
     List<Violation> violations = new ArrayList<>();
-    addAll(violations, envelope.validate(tree));
+    addAll(violations, schemas().envelope.validate(tree));
     return violations;
   }
 

@@ -16,8 +16,15 @@ public final class ReferenceApp {
   /** Starts {@code java -jar JAR VERB ARGS...}; its stderr goes to {@code logDir/NAME.stderr.log}. */
   public static ChildProcess start(String name, Path jar, String verb, List<String> args, Path logDir)
       throws IOException {
+    return start(name, jar, verb, args, logDir, List.of());
+  }
+
+  /** As {@link #start(String, Path, String, List, Path)}, with more JVM options (e.g. an AppCDS archive). */
+  public static ChildProcess start(String name, Path jar, String verb, List<String> args, Path logDir,
+      List<String> jvmOptions) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ChildProcess.javaCommand());
+    command.addAll(jvmOptions);
     command.addAll(LAUNCHER_OPTIONS);
     command.add("-jar");
     command.add(jar.toString());
