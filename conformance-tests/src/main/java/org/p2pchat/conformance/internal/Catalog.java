@@ -6,14 +6,15 @@ import org.p2pchat.conformance.CaseInfo;
 import org.p2pchat.conformance.Role;
 
 /**
- * Every case, in the order a run takes them: the role's own rules, the bad-input catalogue, the generated
- * sequences, and last a check that the target still serves after all of it.
+ * Every case, in the order a run takes them: the role's own rules, its identity-v1 rules, the bad-input
+ * catalogue, the generated sequences, and last a check that the target still serves after all of it.
  */
 public final class Catalog {
   private Catalog() {}
 
   public static List<Case> cases(Role role, int sequences) {
     List<Case> all = new ArrayList<>(role == Role.SERVER ? ServerCases.all() : PeerCases.all());
+    all.addAll(role == Role.SERVER ? IdentityCases.server() : IdentityCases.peer());
     all.addAll(RobustnessCases.all());
     for (int i = 1; i <= sequences; i++) {
       all.add(new GeneratedCase(i));
@@ -26,8 +27,10 @@ public final class Catalog {
   public static List<CaseInfo> catalogue() {
     List<CaseInfo> rows = new ArrayList<>();
     ServerCases.all().forEach(c -> rows.add(c.info()));
+    IdentityCases.server().forEach(c -> rows.add(c.info()));
     rows.add(ServerCases.finalCheck().info());
     PeerCases.all().forEach(c -> rows.add(c.info()));
+    IdentityCases.peer().forEach(c -> rows.add(c.info()));
     rows.add(PeerCases.finalCheck().info());
     RobustnessCases.all().forEach(c -> rows.add(c.info()));
     rows.add(GeneratedCase.pattern());
