@@ -6,19 +6,20 @@ import org.p2pchat.conformance.CaseInfo;
 import org.p2pchat.conformance.Role;
 
 /**
- * Every case, in the order a run takes them: the role's own rules, its identity-v1 rules, the bad-input
- * catalogue, the generated sequences, and last a check that the target still serves after all of it.
+ * Every case, in the order a run takes them: the role's own rules, the bad-input catalogue, the generated
+ * sequences, the role's identity-v1 rules, and last a check that the target still serves after all of it.
  */
 public final class Catalog {
   private Catalog() {}
 
   public static List<Case> cases(Role role, int sequences) {
     List<Case> all = new ArrayList<>(role == Role.SERVER ? ServerCases.all() : PeerCases.all());
-    all.addAll(role == Role.SERVER ? IdentityCases.server() : IdentityCases.peer());
     all.addAll(RobustnessCases.all());
     for (int i = 1; i <= sequences; i++) {
       all.add(new GeneratedCase(i));
     }
+    // After the sequences, so that adding them changed none of the names a seed's sequences use.
+    all.addAll(role == Role.SERVER ? IdentityCases.server() : IdentityCases.peer());
     all.add(role == Role.SERVER ? ServerCases.finalCheck() : PeerCases.finalCheck());
     return all;
   }
