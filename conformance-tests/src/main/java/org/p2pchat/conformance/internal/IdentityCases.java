@@ -234,12 +234,12 @@ final class IdentityCases {
     run.send(listpeer(name));
     Arrival list = run.expectReply(old, MessageType.LISTPEER_REPLY);
     expectNoNewFields(list, "a LISTPEER reply to a 2018 name");
-    expectListed(list, keyed.name, keyed.at.advertised(), "keyed peers are listed to 2018 clients too");
+    // Not checked: that the keyed peer is in it. A server may cut a 2018 reply to the oldest peers that fit in
+    // 1,024 bytes (the 2018 reader's single read), and this case runs late in a run.
     run.send(new ExitNetwork().withPeername(name));
     run.expectSilence("EXIT_NETWORK has no reply");
     leave(run, keyed);
-    return "the 2018 client's REGISTER_SUCCESS and LISTPEER reply carry no identity field; " + keyed.name
-        + " is listed to it";
+    return "the 2018 client's REGISTER_SUCCESS and LISTPEER reply carry no identity field";
   }
 
   private static void expectNoNewFields(Arrival reply, String what) throws CaseFailure {
