@@ -99,18 +99,19 @@ public final class SuiteReport {
   public List<String> collapsed() {
     List<String> lines = new java.util.ArrayList<>();
     for (Verdict verdict : List.of(Verdict.NOT_RUN, Verdict.NOT_APPLICABLE)) {
-      List<CaseResult> skipped = results.stream().filter(r -> r.verdict() == verdict).collect(Collectors.toList());
-      if (!skipped.isEmpty()) {
-        lines.add(skipped.size() + (skipped.size() == 1 ? " case " : " cases ")
-            + (verdict == Verdict.NOT_RUN ? "not run: " : "not applicable: ") + skipped.get(0).actual());
-      }
+      // One line per reason: a peer that does not auto-accept, a target without identity-v1, ...
+      java.util.Map<String, Long> byReason = results.stream().filter(r -> r.verdict() == verdict)
+          .collect(Collectors.groupingBy(CaseResult::actual, java.util.LinkedHashMap::new, Collectors.counting()));
+      byReason.forEach((reason, count) -> lines.add(count + (count == 1 ? " case " : " cases ")
+          + (verdict == Verdict.NOT_RUN ? "not run: " : "not applicable: ") + reason));
     }
     return lines;
   }
 
   public int exitCode() {
-    if (unreachable || count(Verdict.NOT_APPLICABLE) > 0) {
-      // Not a verdict on the target: it could not be reached, or cannot be tested this way.
+    if (unreachable || (!results.isEmpty() && count(Verdict.NOT_APPLICABLE) == results.size())) {
+      // Not a verdict on the target: it could not be reached, or cannot be tested this way. Some cases not
+      // applicable (identity-v1 cases against a target that does not claim it) leave the rest a verdict.
       return 2;
     }
     return newFailures().isEmpty() && stale().isEmpty() ? 0 : 1;

@@ -12,7 +12,10 @@ public enum Verdict {
   UNAVAILABLE("UNAVAILABLE"),
   /** Not run: the target had stopped answering earlier in the run (reported once, collapsed). */
   NOT_RUN("NOT RUN"),
-  /** Not applicable to this target: in peer mode, a target that does not accept chat requests by itself. */
+  /**
+   * Not applicable to this target: in peer mode, a target that does not accept chat requests by itself; the
+   * identity-v1 cases, against a target that does not advertise identity-v1.
+   */
   NOT_APPLICABLE("N/A");
 
   private final String label;

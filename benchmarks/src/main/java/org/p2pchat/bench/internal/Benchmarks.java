@@ -14,6 +14,7 @@ public final class Benchmarks {
       Benchmark.of(RegisterBench.SECTION, true, ctx -> new RegisterBench(ctx).run()),
       Benchmark.of(StartupBench.SECTION, true, ctx -> new StartupBench(ctx).run()),
       Benchmark.of(CodecBench.SECTION, true, ctx -> new CodecBench(ctx).run()),
+      Benchmark.of(IdentityPeerBench.SECTION, true, ctx -> new IdentityPeerBench(ctx).run()),
       // The Java floors: the SDK against a minimal Java receiver, same Java sender.
       Benchmark.of(ThroughputBench.SECTION, true, ctx -> new ThroughputBench(ctx).run()),
       Benchmark.of(ServerBench.SECTION, false, ctx -> new ServerBench(ctx.settings(), ctx.results(),

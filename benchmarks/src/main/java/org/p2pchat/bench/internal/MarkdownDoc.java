@@ -92,6 +92,8 @@ public final class MarkdownDoc {
         List.of("server-register", "server-scale"), null);
     section(md, "Start-up", tables, List.of("startup"), null);
     section(md, "Codec (JMH)", tables, List.of("codec"), null);
+    section(md, "Identity: sealed sessions and the chat handshake", tables,
+        List.of("identity-session", "identity-handshake"), null);
     section(md, "Java floors: the SDK against a minimal Java receiver", tables, List.of("throughput", "cpu", "cpu-split", "diagnostics"),
         images.length() == 0 ? null : images.toString());
     List<Check> failed = report.results().checks().stream().filter(c -> !c.ok()).toList();

@@ -7,7 +7,7 @@ import org.p2pchat.conformance.Role;
 
 /**
  * Every case, in the order a run takes them: the role's own rules, the bad-input catalogue, the generated
- * sequences, and last a check that the target still serves after all of it.
+ * sequences, the role's identity-v1 rules, and last a check that the target still serves after all of it.
  */
 public final class Catalog {
   private Catalog() {}
@@ -18,6 +18,8 @@ public final class Catalog {
     for (int i = 1; i <= sequences; i++) {
       all.add(new GeneratedCase(i));
     }
+    // After the sequences, so that adding them changed none of the names a seed's sequences use.
+    all.addAll(role == Role.SERVER ? IdentityCases.server() : IdentityCases.peer());
     all.add(role == Role.SERVER ? ServerCases.finalCheck() : PeerCases.finalCheck());
     return all;
   }
@@ -26,8 +28,10 @@ public final class Catalog {
   public static List<CaseInfo> catalogue() {
     List<CaseInfo> rows = new ArrayList<>();
     ServerCases.all().forEach(c -> rows.add(c.info()));
+    IdentityCases.server().forEach(c -> rows.add(c.info()));
     rows.add(ServerCases.finalCheck().info());
     PeerCases.all().forEach(c -> rows.add(c.info()));
+    IdentityCases.peer().forEach(c -> rows.add(c.info()));
     rows.add(PeerCases.finalCheck().info());
     RobustnessCases.all().forEach(c -> rows.add(c.info()));
     rows.add(GeneratedCase.pattern());

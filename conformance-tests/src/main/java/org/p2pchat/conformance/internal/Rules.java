@@ -47,5 +47,19 @@ final class Rules {
   static final Rule MODEL = new Rule("rule-state-model", "Every rule at once: each reply, or silence, is what the "
       + "rules predict for the sequence so far");
 
+  static final Rule ID_SERVER_NAMES = new Rule("rule-identity-server-names", "identity-v1 server: a keyed, signed "
+      + "REGISTER binds the name to its key; EXIT_NETWORK and LISTPEER for a keyed name count only when signed by "
+      + "that key and fresh, otherwise they are ignored with no reply");
+  static final Rule ID_FRESHNESS = new Rule("rule-identity-freshness", "identity-v1 signed requests: ts within "
+      + "60 s of the server's clock and each (key, nonce) once; a stale or replayed request is ignored");
+  static final Rule ID_HANDSHAKE = new Rule("rule-identity-handshake", "identity-v1 chat: a CHAT_REQUEST with "
+      + "identity-v1 gets a CHAT_ACCEPT signed over the transcript; bad keys or low-order points get none; only a "
+      + "CHAT_CONFIRM that verifies completes the handshake and pins the name");
+  static final Rule ID_SEALED = new Rule("rule-identity-sealed", "identity-v1 session: a forged, tampered, replayed "
+      + "or plaintext message in a sealed session's or pinned peer's name is dropped, never answered and never "
+      + "shown as that peer's words");
+  static final Rule ID_2018 = new Rule("rule-identity-2018", "identity-v1 beside 2018 programs: a counterpart that "
+      + "advertised nothing gets no identity field (idkey, sig, keys, box, ...), no CHAT_CONFIRM, nothing sealed");
+
   private Rules() {}
 }

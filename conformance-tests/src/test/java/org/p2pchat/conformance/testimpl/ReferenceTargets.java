@@ -1,7 +1,10 @@
 package org.p2pchat.conformance.testimpl;
 
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Duration;
+import org.p2pchat.identity.IdentityKeyPair;
+import org.p2pchat.identity.KnownPeers;
 import org.p2pchat.peer.ChatPeer;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.server.RendezvousServer;
@@ -29,8 +32,18 @@ public final class ReferenceTargets {
     };
   }
 
+  /** The reference peer with an identity (identity-v1), as `p2pchat peer` always runs. */
   public static RunningTarget peer() throws IOException {
-    ChatPeer peer = ChatPeer.builder()
+    return peer(ChatPeer.builder().identity(IdentityKeyPair.generate(new SecureRandom()), KnownPeers.inMemory()));
+  }
+
+  /** The reference peer without an identity: it behaves as a 2018 peer and advertises nothing. */
+  public static RunningTarget peer2018() throws IOException {
+    return peer(ChatPeer.builder());
+  }
+
+  private static RunningTarget peer(ChatPeer.Builder builder) throws IOException {
+    ChatPeer peer = builder
         .name("reference")
         .port(0)
         .server(new HostPort("127.0.0.1", 1))
