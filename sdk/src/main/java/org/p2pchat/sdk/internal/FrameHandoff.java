@@ -319,6 +319,13 @@ public final class FrameHandoff implements Listener.FrameSink {
     }
   }
 
+  /** Sources the handoff holds state for: those with frames waiting, and rated ones not yet refilled. */
+  public int sourcesKnown() {
+    synchronized (lock) {
+      return sources.size();
+    }
+  }
+
   /**
    * The node is stopping and nothing will run the frames still waiting (the workers are shut down):
    * each is rejected as OVERLOADED, so none is lost in silence. Returns how many.

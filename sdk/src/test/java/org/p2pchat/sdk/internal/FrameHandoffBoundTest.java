@@ -104,6 +104,7 @@ class FrameHandoffBoundTest {
     workers.runAll();
     assertEquals(List.of("a", "b", "c", "d"), seen.dispatched);
     assertEquals(0, handoff.queued(), "dispatching frees the queue");
+    assertEquals(0, handoff.sourcesKnown(), "no rate: a source with nothing waiting is forgotten at once");
     assertEquals(0, handoff.queued(A.getAddress()));
     assertTrue(handoff.ready(), "room again");
     handoff.onBatchEnd();
@@ -290,6 +291,7 @@ class FrameHandoffBoundTest {
     assertEquals(List.of("a1", "a2"), seen.dispatched);
     clock.advanceMillis(1_000);
     handoff.onBatchEnd(); // idle sweep with A's bucket half full: forgetting A would hand it a fresh token
+    assertEquals(1, handoff.sourcesKnown(), "A is idle but remembered: its bucket is not full");
     handoff.onFrame(f("a3"), A, AT);
     handoff.onBatchEnd();
     workers.runAll();
@@ -300,6 +302,7 @@ class FrameHandoffBoundTest {
     assertEquals(List.of("a1", "a2", "a3"), seen.dispatched);
     clock.advanceMillis(2_000);
     handoff.onBatchEnd(); // idle and full: forgotten; a new frame starts with a full bucket, as it would anyway
+    assertEquals(0, handoff.sourcesKnown(), "idle with a full bucket: forgotten");
     assertEquals(0, handoff.queued(A.getAddress()));
     handoff.onFrame(f("a4"), A, AT);
     handoff.onBatchEnd();
