@@ -35,6 +35,7 @@ import org.p2pchat.peer.internal.Conversations;
 import org.p2pchat.peer.internal.FileTransfers;
 import org.p2pchat.peer.internal.Identity;
 import org.p2pchat.peer.internal.IncomingRequests;
+import org.p2pchat.peer.internal.Lines;
 import org.p2pchat.peer.internal.Names;
 import org.p2pchat.peer.internal.Outbox;
 import org.p2pchat.peer.internal.OutgoingRequests;
@@ -97,9 +98,10 @@ public final class ChatPeer implements AutoCloseable {
     this.verbose = b.verbose;
     this.badMessages = new BadMessageNotice(Duration.ofMinutes(1), b.logName);
     // With timestamps, lines not caused by a typed command (messages, requests, answers) get HH:MM.
+    // Every line passes the last guard: whatever came off the wire unescaped cannot reach the terminal raw.
     PeerOutput shown = b.timestamps
-        ? text -> b.output.line(typing.get() ? text : LocalTime.now().format(HH_MM) + text)
-        : b.output;
+        ? text -> b.output.line(Lines.safeLine(typing.get() ? text : LocalTime.now().format(HH_MM) + text))
+        : text -> b.output.line(Lines.safeLine(text));
     this.output = shown;
     Dispatcher dispatcher = new Dispatcher().onError(rejection -> onBadMessage());
     // The one list of what this peer advertises in CHAT_REQUEST/CHAT_ACCEPT (the handshake signs it as sent).

@@ -353,7 +353,7 @@ class ChatCommandsTest {
 
       patchouli.send(peer.address(), message("patchouli", "\u001b[2Jcleared?\nfake line"));
 
-      assertShows(screen, "patchouli: ?[2Jcleared??fake line");
+      assertShows(screen, "patchouli: \\u001b[2Jcleared?\\nfake line");
     }
   }
 

@@ -295,7 +295,7 @@ class ConversationsTest {
       assertShows(screen, "accepted chat request from patchouli --- " + patchouli.address());
       patchouli.send(peer.address(), new ChatMessage().withPeername("patchouli")
           .withMessage("hi\u001B[2J\u202Eevil\u200B\u0085 there"));
-      assertNotNull(screen.awaitMatching(l -> l.matches("\\d\\d:\\d\\d patchouli: hi\\?\\[2J\\?evil\\?\\? there"), WAIT),
+      assertNotNull(screen.awaitMatching(l -> l.matches("\\d\\d:\\d\\d patchouli: hi\\\\u001b\\[2J\\\\u202eevil\\\\u200b\\\\u0085 there"), WAIT),
           screen::toString);
     }
   }

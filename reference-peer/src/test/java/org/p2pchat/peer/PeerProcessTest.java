@@ -77,7 +77,7 @@ class PeerProcessTest {
 
   private static String awaitLineStartingWith(LinkedBlockingQueue<String> lines, String prefix)
       throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
+    long deadline = System.nanoTime() + 6 * WAIT.toNanos();
     List<String> seen = new java.util.ArrayList<>();
     while (true) {
       String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -12,6 +12,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -39,7 +41,16 @@ import org.slf4j.LoggerFactory;
  * <p>Per source: one remote address may hold at most {@code maxConnectionsPerSource} connections open at
  * once; beyond that its new connections are accepted and closed unread (rejected as OVERLOADED), so one
  * source cannot take the slots everyone shares. No address is exempt unless listed in
- * {@code exemptSources} (not even loopback).
+ * {@code exemptSources} (not even loopback). A source the sink does not {@link FrameSink#admit admit}
+ * (its share of the work queue is full) also has its new connections closed unread (OVERLOADED).
+ *
+ * <p>Order per source: frames of one remote address are delivered in the order their connections were
+ * accepted, whenever each was complete at the time the next one completed. Before delivering a frame,
+ * the listener reads the earlier connections of the same address that are still open; those that reach
+ * end of stream are delivered first. Only one still truly incomplete (its sender had not finished) is
+ * overtaken, so a stalled connection never holds up the next message of its address. Without this, the
+ * order of one pass over the ready connections (the selector's set has none; and a connection accepted
+ * in a pass is read at once) put later messages of a sequential sender ahead of earlier ones.
  */
 public final class Listener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Listener.class);
@@ -68,6 +79,14 @@ public final class Listener implements AutoCloseable {
     default boolean ready() {
       return true;
     }
+
+    /**
+     * Whether a new connection from {@code source} may be read; if not, it is closed unread and reported
+     * as OVERLOADED (the source has its share of waiting work). Called on the I/O thread.
+     */
+    default boolean admit(InetAddress source) {
+      return true;
+    }
   }
 
   private final String host;
@@ -77,8 +96,8 @@ public final class Listener implements AutoCloseable {
   private final int maxConnections;
   private final int maxConnectionsPerSource;
   private final Set<InetAddress> exemptSources;
-  /** Open connections by remote address; touched by the I/O thread only. */
-  private final Map<InetAddress, Integer> openBySource = new HashMap<>();
+  /** Open connections by remote address, in accept order; touched by the I/O thread only. */
+  private final Map<InetAddress, ArrayDeque<Connection>> openBySource = new HashMap<>();
   private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
 
   private volatile boolean running;
@@ -198,49 +217,61 @@ public final class Listener implements AutoCloseable {
       }
       InetSocketAddress remote = remoteOf(channel);
       InetAddress source = remote == null ? null : remote.getAddress();
-      if (source != null && !exemptSources.contains(source)
-          && openBySource.getOrDefault(source, 0) >= maxConnectionsPerSource) {
+      ArrayDeque<Connection> sameSource = source == null ? null : openBySource.get(source);
+      if (sameSource != null && !exemptSources.contains(source) && sameSource.size() >= maxConnectionsPerSource) {
         closeQuietly(channel);
         sink.onRejected(new Rejection(RejectReason.OVERLOADED, remote, null,
             "source has " + maxConnectionsPerSource + " connections open already; closed without reading", null));
         continue;
       }
-      open++;
-      if (source != null) {
-        openBySource.merge(source, 1, Integer::sum);
+      if (source != null && !sink.admit(source)) {
+        closeQuietly(channel);
+        sink.onRejected(new Rejection(RejectReason.OVERLOADED, remote, null,
+            "source has its share of messages waiting already; closed without reading", null));
+        continue;
       }
-      Connection conn = new Connection(remote, System.nanoTime() + readTimeoutNanos, maxBytes);
+      open++;
+      Connection conn = new Connection(channel, remote, System.nanoTime() + readTimeoutNanos, maxBytes);
+      if (source != null) {
+        openBySource.computeIfAbsent(source, k -> new ArrayDeque<>()).addLast(conn);
+      }
       try {
         channel.configureBlocking(false);
         // Most senders have written and closed before we accept: read now, and skip the selector.
-        if (!read(channel, conn)) {
+        if (!read(conn, true)) {
           channel.register(selector, SelectionKey.OP_READ, conn);
         }
       } catch (IOException e) {
-        finish(channel, conn);
+        finish(conn);
         sink.onRejected(new Rejection(RejectReason.IO_ERROR, remote, null, "cannot register: " + e, e));
       }
     }
   }
 
   private void read(SelectionKey key) {
-    if (read((SocketChannel) key.channel(), (Connection) key.attachment())) {
-      key.cancel();
-    }
+    read((Connection) key.attachment(), true);
   }
 
-  /** Reads what is available; true if the connection is finished (delivered, rejected or failed). */
-  private boolean read(SocketChannel channel, Connection conn) {
+  /**
+   * Reads what is available; true if the connection is finished (delivered, rejected or failed). With
+   * {@code inOrder}, a frame is delivered only after the earlier connections of its source were read.
+   */
+  private boolean read(Connection conn, boolean inOrder) {
+    SocketChannel channel = conn.channel;
     try {
       while (true) {
         scratch.clear();
         int n = channel.read(scratch);
         if (n < 0) {
-          finish(channel, conn);
           if (conn.bytes.size() == 0) {
+            finish(conn);
             sink.onRejected(new Rejection(RejectReason.EMPTY, conn.remote, null,
                 "connection closed without sending anything", null));
           } else {
+            if (inOrder) {
+              readEarlier(conn);
+            }
+            finish(conn);
             sink.onFrame(conn.bytes.frame(), conn.remote, Instant.now());
           }
           return true;
@@ -250,7 +281,7 @@ public final class Listener implements AutoCloseable {
         }
         scratch.flip();
         if (!conn.bytes.append(scratch)) {
-          finish(channel, conn);
+          finish(conn);
           sink.onRejected(new Rejection(RejectReason.TOO_LARGE, conn.remote, null,
               "message exceeds " + maxBytes + " bytes; connection closed after reading " + (conn.bytes.size() + n),
               null));
@@ -258,20 +289,36 @@ public final class Listener implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      finish(channel, conn);
+      finish(conn);
       sink.onRejected(new Rejection(RejectReason.IO_ERROR, conn.remote, null,
           "read failed after " + conn.bytes.size() + " bytes: " + e.getMessage(), e));
       return true;
     }
   }
 
+  /**
+   * Reads the connections of {@code conn}'s source accepted before it and still open; those that reach
+   * end of stream are delivered now, before {@code conn}, in accept order.
+   */
+  private void readEarlier(Connection conn) {
+    ArrayDeque<Connection> sameSource = conn.source == null ? null : openBySource.get(conn.source);
+    if (sameSource == null || sameSource.peekFirst() == conn) {
+      return; // the usual case: nothing of this source was accepted before it and is still open
+    }
+    for (Connection earlier : new ArrayList<>(sameSource)) {
+      if (earlier == conn) {
+        return;
+      }
+      read(earlier, false);
+    }
+  }
+
   private void sweep(long now) {
     for (SelectionKey key : selector.keys()) {
       Object attachment = key.attachment();
-      if (attachment instanceof Connection && now - ((Connection) attachment).deadline >= 0) {
+      if (key.isValid() && attachment instanceof Connection && now - ((Connection) attachment).deadline >= 0) {
         Connection conn = (Connection) attachment;
-        key.cancel();
-        finish((SocketChannel) key.channel(), conn);
+        finish(conn);
         sink.onRejected(new Rejection(RejectReason.READ_TIMEOUT, conn.remote, null,
             conn.bytes.size() == 0 ? "sent nothing within the read deadline; connection closed"
                 : "sent " + conn.bytes.size() + " bytes but no end of stream within the read deadline; connection closed",
@@ -280,12 +327,15 @@ public final class Listener implements AutoCloseable {
     }
   }
 
-  private void finish(SocketChannel channel, Connection conn) {
-    closeQuietly(channel);
+  /** Closes {@code conn} (which also cancels its key) and forgets it; once per connection. */
+  private void finish(Connection conn) {
+    closeQuietly(conn.channel);
     open--;
-    InetAddress source = conn.remote == null ? null : conn.remote.getAddress();
-    if (source != null) {
-      openBySource.computeIfPresent(source, (k, n) -> n == 1 ? null : n - 1);
+    if (conn.source != null) {
+      ArrayDeque<Connection> sameSource = openBySource.get(conn.source);
+      if (sameSource != null && sameSource.remove(conn) && sameSource.isEmpty()) {
+        openBySource.remove(conn.source);
+      }
     }
   }
 
@@ -334,12 +384,16 @@ public final class Listener implements AutoCloseable {
 
   /** One connection being read. */
   private static final class Connection {
+    final SocketChannel channel;
     final InetSocketAddress remote;
+    final InetAddress source;
     final long deadline;
     final FrameAssembler bytes;
 
-    Connection(InetSocketAddress remote, long deadline, int maxBytes) {
+    Connection(SocketChannel channel, InetSocketAddress remote, long deadline, int maxBytes) {
+      this.channel = channel;
       this.remote = remote;
+      this.source = remote == null ? null : remote.getAddress();
       this.deadline = deadline;
       this.bytes = new FrameAssembler(maxBytes);
     }

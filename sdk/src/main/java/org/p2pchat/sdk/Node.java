@@ -28,14 +28,12 @@ import org.p2pchat.sdk.internal.NamedThreads;
  * }</pre>
  */
 public final class Node implements AutoCloseable {
-  /** Frames handed to one worker task at most, so that a burst still spreads over the workers. */
-  private static final int MAX_BATCH = 16;
-
   /** The builder's settings, copied at {@link Builder#build()}: changing the builder later changes nothing. */
   private record Config(String name, String host, int port, int maxMessageBytes, int maxSendBytes,
       Duration readTimeout, Duration connectTimeout, Duration writeTimeout, int sendThreads, int sendQueue,
       Duration stopTimeout, int maxConnections, int maxConnectionsPerSource, Set<InetAddress> exemptSources,
-      int workerThreads, int workQueue, boolean validateIncoming,
+      int workerThreads, int workQueue, int maxQueuedPerSource, double messagesPerSecondPerSource,
+      boolean validateIncoming,
       boolean validateOutgoing, WireJson.Style style) {}
 
   private final Config config;
@@ -75,7 +73,8 @@ public final class Node implements AutoCloseable {
     // most workQueue + maxConnections frames ever wait (accepted means handled).
     this.workers = new ThreadPoolExecutor(c.workerThreads(), c.workerThreads(), 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), new NamedThreads(c.name() + "-worker"));
-    this.handoff = new FrameHandoff(dispatch, workers, c.workQueue(), MAX_BATCH);
+    this.handoff = new FrameHandoff(dispatch, workers, new FrameHandoff.Limits(c.workerThreads(), c.workQueue(),
+        c.maxQueuedPerSource(), c.messagesPerSecondPerSource(), c.exemptSources()), System::nanoTime);
   }
 
   public static Builder builder() {
@@ -133,6 +132,7 @@ public final class Node implements AutoCloseable {
     if (!done) {
       workers.shutdownNow();
     }
+    handoff.abandon(); // frames no worker will run (e.g. waiting for their rate): rejected, not lost in silence
     sender.close();
     return done;
   }
@@ -161,6 +161,8 @@ public final class Node implements AutoCloseable {
     private Set<InetAddress> exemptSources = Set.of();
     private int workerThreads = 4;
     private int workQueue = 10_000;
+    private int maxQueuedPerSource = 1_000;
+    private double messagesPerSecondPerSource = 0;
     private boolean validateIncoming = true;
     private boolean validateOutgoing = true;
     private WireJson.Style style = WireJson.Style.PYTHON;
@@ -247,7 +249,10 @@ public final class Node implements AutoCloseable {
       return this;
     }
 
-    /** Remote addresses not held to {@link #maxConnectionsPerSource}; default none. */
+    /**
+     * Remote addresses not held to {@link #maxConnectionsPerSource}, {@link #maxQueuedPerSource} or
+     * {@link #messagesPerSecondPerSource}; default none (loopback is not exempt unless listed).
+     */
     public Builder exemptSources(Set<InetAddress> exemptSources) {
       this.exemptSources = Set.copyOf(exemptSources);
       return this;
@@ -262,6 +267,28 @@ public final class Node implements AutoCloseable {
     /** Messages waiting for a worker before the listener stops accepting (none is dropped); default 10,000. */
     public Builder workQueue(int workQueue) {
       this.workQueue = workQueue;
+      return this;
+    }
+
+    /**
+     * Messages one source (remote address) may have waiting while other sources have messages waiting
+     * too, or while {@link #messagesPerSecondPerSource} is set; beyond it the source's new connections are
+     * closed unread (OVERLOADED), so one flood cannot fill the shared queue. A source alone and without a
+     * rate may fill {@link #workQueue} (then the listener stops accepting). Default 1,000.
+     */
+    public Builder maxQueuedPerSource(int maxQueuedPerSource) {
+      this.maxQueuedPerSource = maxQueuedPerSource;
+      return this;
+    }
+
+    /**
+     * Messages per second one source (remote address) has handled at most; the excess waits in its
+     * queue (see {@link #maxQueuedPerSource}). A one-second burst is allowed. Default 0: no limit, since
+     * the right rate depends on the application (servers and peers set their own). Sources in
+     * {@link #exemptSources} have no rate and no per-source queue bound.
+     */
+    public Builder messagesPerSecondPerSource(double messagesPerSecondPerSource) {
+      this.messagesPerSecondPerSource = messagesPerSecondPerSource;
       return this;
     }
 
@@ -292,7 +319,7 @@ public final class Node implements AutoCloseable {
     public Node build() {
       return new Node(new Config(name, host, port, maxMessageBytes, maxSendBytes, readTimeout, connectTimeout,
           writeTimeout, sendThreads, sendQueue, stopTimeout, maxConnections, maxConnectionsPerSource, exemptSources,
-          workerThreads, workQueue,
+          workerThreads, workQueue, maxQueuedPerSource, messagesPerSecondPerSource,
           validateIncoming, validateOutgoing, style), dispatcher);
     }
   }

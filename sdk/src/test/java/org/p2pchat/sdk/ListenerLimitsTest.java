@@ -22,7 +22,7 @@ class ListenerLimitsTest {
   private static final long WAIT_S = 10;
 
   /** Records what the listener delivers. */
-  private static final class Sink implements Listener.FrameSink {
+  private static class Sink implements Listener.FrameSink {
     final LinkedBlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
     final LinkedBlockingQueue<Rejection> rejections = new LinkedBlockingQueue<>();
 
@@ -178,6 +178,36 @@ class ListenerLimitsTest {
       sendAndClose(l, new byte[0]);
       assertEquals(RejectReason.EMPTY, sink.nextRejection().reason());
       assertTrue(sink.frames.isEmpty());
+    }
+  }
+
+  @Test
+  void aSourceTheSinkDoesNotAdmitIsClosedUnreadAndOthersAreServed() throws Exception {
+    Sink sink = new Sink() {
+      @Override
+      public boolean admit(java.net.InetAddress source) {
+        return !source.getHostAddress().equals("127.0.0.2");
+      }
+    };
+    try (Listener l = Listener.builder().build().start(sink)) {
+      try (Socket refused = new Socket()) {
+        refused.bind(new InetSocketAddress("127.0.0.2", 0));
+        refused.connect(new InetSocketAddress("127.0.0.1", l.address().port()), 5000);
+        refused.getOutputStream().write(filled(3, (byte) 'r'));
+        refused.shutdownOutput();
+        Rejection r = sink.nextRejection();
+        assertEquals(RejectReason.OVERLOADED, r.reason());
+        assertEquals("127.0.0.2", r.remote().getAddress().getHostAddress());
+        assertTrue(r.detail().contains("share of messages waiting"), r.detail());
+        try {
+          assertTrue(refused.getInputStream().read() < 0, "closed unread");
+        } catch (java.net.SocketException reset) {
+          // closed with our bytes unread: the kernel answers with a reset, which is just as closed
+        }
+      }
+      sendAndClose(l, filled(3, (byte) 'o'));
+      assertArrayEquals(filled(3, (byte) 'o'), sink.nextFrame());
+      assertTrue(sink.frames.isEmpty() && sink.rejections.isEmpty());
     }
   }
 }

@@ -96,7 +96,7 @@ class SocketlessFramingTest {
     for (MessageType type : MessageType.values()) {
       table.on(type.javaType(), outcome);
     }
-    FrameHandoff handoff = new FrameHandoff(table.build(CODEC, new Counters()), Runnable::run, 10, 16);
+    FrameHandoff handoff = new FrameHandoff(table.build(CODEC, new Counters()), Runnable::run, 10);
     handoff.onFrame(frame, FROM, Instant.EPOCH);
     handoff.onBatchEnd();
     if (v.valid()) {
@@ -135,67 +135,5 @@ class SocketlessFramingTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  @Test
-  void handoffStopsBeingReadyAtItsQueueButNeverDropsAndKeepsOrderWithinABatch() {
-    List<Runnable> parked = new ArrayList<>();
-    List<String> seen = new ArrayList<>();
-    FrameHandoff.Target target = new FrameHandoff.Target() {
-      @Override
-      public void dispatch(byte[] frame, InetSocketAddress remote, Instant receivedAt) {
-        seen.add(new String(frame, java.nio.charset.StandardCharsets.US_ASCII));
-      }
-
-      @Override
-      public void reject(Rejection rejection) {
-        seen.add("rejected " + rejection.reason());
-      }
-    };
-    FrameHandoff handoff = new FrameHandoff(target, parked::add, 3, 2);
-    assertTrue(handoff.ready());
-    handoff.onFrame(new byte[] {'a'}, FROM, Instant.EPOCH);
-    handoff.onFrame(new byte[] {'b'}, FROM, Instant.EPOCH); // a full batch goes at once
-    assertEquals(1, parked.size());
-    assertTrue(handoff.ready(), "2 of 3 waiting");
-    handoff.onFrame(new byte[] {'c'}, FROM, Instant.EPOCH);
-    handoff.onBatchEnd();
-    assertEquals(2, parked.size());
-    assertEquals(3, handoff.queued());
-    assertFalse(handoff.ready(), "the queue is full: the listener must stop accepting");
-    // A frame of a connection accepted before is still queued, never dropped.
-    handoff.onFrame(new byte[] {'d'}, FROM, Instant.EPOCH);
-    handoff.onBatchEnd();
-    assertEquals(3, parked.size());
-    assertEquals(4, handoff.queued());
-    assertEquals(List.of(), seen);
-    parked.forEach(Runnable::run);
-    assertEquals(List.of("a", "b", "c", "d"), seen);
-    assertEquals(0, handoff.queued());
-    assertTrue(handoff.ready());
-    handoff.onBatchEnd(); // nothing pending: no task
-    assertEquals(3, parked.size());
-  }
-
-  @Test
-  void handoffRejectsOnlyWhenTheWorkersAreGone() {
-    List<String> seen = new ArrayList<>();
-    FrameHandoff handoff = new FrameHandoff(new FrameHandoff.Target() {
-      @Override
-      public void dispatch(byte[] frame, InetSocketAddress remote, Instant receivedAt) {
-        seen.add("dispatched");
-      }
-
-      @Override
-      public void reject(Rejection rejection) {
-        seen.add("rejected " + rejection.reason());
-      }
-    }, task -> {
-      throw new java.util.concurrent.RejectedExecutionException("shut down");
-    }, 3, 2);
-    handoff.onFrame(new byte[] {'a'}, FROM, Instant.EPOCH);
-    handoff.onBatchEnd();
-    assertEquals(List.of("rejected OVERLOADED"), seen);
-    assertEquals(0, handoff.queued());
   }
 }

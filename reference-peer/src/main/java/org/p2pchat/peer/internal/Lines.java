@@ -1,6 +1,7 @@
 package org.p2pchat.peer.internal;
 
 import org.p2pchat.protocol.HostPort;
+import org.p2pchat.protocol.Printable;
 
 /** The lines a peer shows, in the 2018 program's exact words where it had them. */
 public final class Lines {
@@ -50,30 +51,46 @@ public final class Lines {
   }
 
   /**
-   * Text from the network made safe for one terminal line: C0 and C1 control characters (ESC, so every
-   * escape sequence, included), line and paragraph separators, and invisible format characters (bidi
-   * overrides and isolates, zero-width spaces, BOM) become {@code ?}, as do lone surrogates. A peer can then
-   * neither move the cursor, clear the screen, forge extra lines nor reorder what we show. The zero-width
-   * joiner stays: emoji sequences need it.
+   * Text from the network made safe for one terminal line, by the one shared escaping
+   * ({@link Printable#of(String)}): C0 and C1 control characters (ESC, so every escape sequence), line and
+   * paragraph separators, bidi overrides and isolates, zero-width and other format characters and lone
+   * surrogates are shown as {@code \}{@code uXXXX}, newline as {@code \n}, a backslash doubled. A peer can then
+   * neither move the cursor, clear the screen, forge extra lines nor reorder what we show. Null is "".
    */
   public static String printable(String text) {
-    if (text == null) {
+    return text == null ? "" : Printable.of(text);
+  }
+
+  /**
+   * A whole line about to be shown or logged, as a last guard: any code point {@link Printable#isUnsafe
+   * unsafe} on a terminal that reached it unescaped (in an error text, say) is shown as {@code \}{@code uXXXX}.
+   * Text already escaped passes unchanged (backslashes are not doubled again).
+   */
+  public static String safeLine(String line) {
+    if (line == null) {
       return "";
     }
-    StringBuilder sb = null;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      boolean loneSurrogate = Character.isHighSurrogate(c)
-          ? i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))
-          : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
-      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || loneSurrogate
-          || (Character.getType(c) == Character.FORMAT && c != '\u200D')) {
-        if (sb == null) {
-          sb = new StringBuilder(text);
-        }
-        sb.setCharAt(i, '?');
+    int i = 0;
+    while (i < line.length()) {
+      int cp = line.codePointAt(i);
+      if (Printable.isUnsafe(cp)) {
+        break;
+      }
+      i += Character.charCount(cp);
+    }
+    if (i == line.length()) {
+      return line;
+    }
+    StringBuilder out = new StringBuilder(line.length() + 16).append(line, 0, i);
+    while (i < line.length()) {
+      int cp = line.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Printable.isUnsafe(cp)) {
+        out.append(String.format("\\u%04x", cp));
+      } else {
+        out.appendCodePoint(cp);
       }
     }
-    return sb == null ? text : sb.toString();
+    return out.toString();
   }
 }

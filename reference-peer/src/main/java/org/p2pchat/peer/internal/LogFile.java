@@ -53,7 +53,8 @@ public final class LogFile implements AutoCloseable {
     return path.startsWith(home) ? "~/" + home.relativize(path) : path.toString();
   }
 
-  private synchronized void write(String line, Consumer<String> screen) {
+  private synchronized void write(String raw, Consumer<String> screen) {
+    String line = Lines.safeLine(raw); // log lines may quote the wire; the file is read on terminals too
     try {
       file.write(line);
       file.write('\n');
@@ -62,7 +63,7 @@ public final class LogFile implements AutoCloseable {
       previous.println(line);
     }
     if (screen != null) {
-      screen.accept(Lines.printable(line));
+      screen.accept(line);
     }
   }
 

@@ -27,13 +27,23 @@ class QuietScreenTest {
 
   @Test
   void controlsEscapesBidiAndZeroWidthCharactersNeverReachTheScreen() {
-    assertEquals("a?[2Jb", Lines.printable("a\u001B[2Jb"));
-    assertEquals("x?y", Lines.printable("x\u009By")); // C1 CSI
-    assertEquals("?evil", Lines.printable("\u202Eevil")); // right-to-left override
-    assertEquals("a?b?c?d", Lines.printable("a\u2066b\u200Bc\uFEFFd"));
-    assertEquals("line?two", Lines.printable("line\u2028two"));
-    assertEquals("lone ?", Lines.printable("lone \uD800"));
-    assertEquals("你好 😀 👨\u200D👩", Lines.printable("你好 😀 👨\u200D👩")); // text and emoji sequences stay
+    assertEquals("a\\u001b[2Jb", Lines.printable("a\u001B[2Jb"));
+    assertEquals("x\\u009by", Lines.printable("x\u009By")); // C1 CSI
+    assertEquals("\\u202eevil", Lines.printable("\u202Eevil")); // right-to-left override
+    assertEquals("a\\u2066b\\u200bc\\ufeffd", Lines.printable("a\u2066b\u200Bc\uFEFFd"));
+    assertEquals("line\\u2028two", Lines.printable("line\u2028two"));
+    assertEquals("lone \\ud800", Lines.printable("lone \uD800"));
+    assertEquals("one\\nline, C:\\\\dir", Lines.printable("one\nline, C:\\dir")); // unambiguous
+    assertEquals("你好 😀", Lines.printable("你好 😀")); // text and emoji stay
+    assertEquals("", Lines.printable(null));
+  }
+
+  @Test
+  void theLastGuardEscapesOnlyWhatIsUnsafeAndLeavesEscapedTextAlone() {
+    assertEquals("plain \\u001b text", Lines.safeLine("plain \\u001b text"));
+    assertEquals("a\\u001b[2Jb\\u000a\\u202e", Lines.safeLine("a\u001B[2Jb\n\u202E"));
+    assertEquals("😀\\u0085x", Lines.safeLine("😀\u0085x"));
+    assertEquals("", Lines.safeLine(null));
   }
 
   @Test
