@@ -89,6 +89,9 @@ public final class ChatPeer implements AutoCloseable {
     Wiring.Parts parts = Wiring.wire(identity, outbox, b.output, connected, b.server, b.replyTimeout,
         b.requestExpiry, b.autoAccept, timer, Clock.systemUTC(), trust);
     this.server = parts.server();
+    if (b.noServer) {
+      server.withoutServer();
+    }
     OutgoingRequests outgoing = parts.outgoing();
     this.incoming = parts.incoming();
     this.conversations = parts.conversations();
@@ -248,6 +251,7 @@ public final class ChatPeer implements AutoCloseable {
     private KnownPeers knownPeers;
     private Fingerprint serverKey;
     private HandshakeConfig handshakeConfig = HandshakeConfig.DEFAULTS;
+    private boolean noServer = false;
 
     private Builder() {}
 
@@ -297,6 +301,12 @@ public final class ChatPeer implements AutoCloseable {
         throw new IllegalArgumentException("port out of range 0-65535: " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /** Run with no rendezvous server ({@code --no-server}); default false. */
+    public Builder noServer(boolean noServer) {
+      this.noServer = noServer;
       return this;
     }
 
