@@ -23,9 +23,12 @@ public final class InitiatorHandshake {
     private final byte[] nonce;
     private final Instant deadline;
     private boolean done;
+    /** What this side advertises (and signs) as its {@code features}. */
+    private final java.util.List<String> features;
 
     private InitiatorHandshake(IdentityKeyPair me, Endpoint self, IdentityKey expectedPeer, Ephemeral e,
-            byte[] nonce, Instant deadline) {
+            byte[] nonce, Instant deadline, java.util.List<String> features) {
+        this.features = features;
         this.me = me;
         this.self = self;
         this.expectedPeer = expectedPeer;
@@ -45,12 +48,13 @@ public final class InitiatorHandshake {
         Ephemeral e = new Ephemeral(random);
         byte[] nonce = new byte[Ephemeral.NONCE_LENGTH];
         random.nextBytes(nonce);
-        return new InitiatorHandshake(me, self, expectedPeer, e, nonce, now.plus(config.acceptTimeout()));
+        return new InitiatorHandshake(me, self, expectedPeer, e, nonce, now.plus(config.acceptTimeout()),
+                config.features());
     }
 
     /** The identity fields to add to CHAT_REQUEST {peername, host, port} (no {@code sig}). */
     public HandshakeFields requestFields() {
-        return new HandshakeFields(Handshake.FEATURES, me.publicKey().base64url(), Bytes.b64(ephemeral.publicKey()),
+        return new HandshakeFields(features, me.publicKey().base64url(), Bytes.b64(ephemeral.publicKey()),
                 Bytes.b64(nonce), null);
     }
 
@@ -72,7 +76,7 @@ public final class InitiatorHandshake {
         IdentityKey peerKey = IdentityKey.parse(refuse.idkey());
         byte[] sig = Bytes.unb64("sig", refuse.sig(), IdentityKey.SIGNATURE_LENGTH);
         byte[] signed = Transcript.refusal(
-                new Transcript.Half(Handshake.FEATURES, self, me.publicKey().bytes(), ephemeral.publicKey(), nonce),
+                new Transcript.Half(features, self, me.publicKey().bytes(), ephemeral.publicKey(), nonce),
                 responder, peerKey.bytes());
         if (!peerKey.verify(signed, sig)) {
             throw new IdentityException(Reason.BAD_SIGNATURE, "CHAT_REFUSE signature does not verify");
@@ -110,7 +114,7 @@ public final class InitiatorHandshake {
         byte[] peerNonce = Bytes.unb64("nonce", accept.nonce(), Ephemeral.NONCE_LENGTH);
         byte[] sig = Bytes.unb64("sig", accept.sig(), IdentityKey.SIGNATURE_LENGTH);
         byte[] t = Transcript.of(
-                new Transcript.Half(Handshake.FEATURES, self, me.publicKey().bytes(), ephemeral.publicKey(), nonce),
+                new Transcript.Half(features, self, me.publicKey().bytes(), ephemeral.publicKey(), nonce),
                 new Transcript.Half(accept.features(), responder, peerKey.bytes(), peerEph, peerNonce));
         if (!peerKey.verify(Transcript.concat(Transcript.LABEL_ACCEPT, t), sig)) {
             throw new IdentityException(Reason.BAD_SIGNATURE, "CHAT_ACCEPT signature does not verify");

@@ -91,11 +91,11 @@ public final class ResponderHandshake {
         }
         transcript = Transcript.of(
                 new Transcript.Half(request.features(), initiator, claimedKey.bytes(), peerEph, peerNonce),
-                new Transcript.Half(Handshake.FEATURES, self, me.publicKey().bytes(), ephemeral.publicKey(), nonce));
+                new Transcript.Half(config.features(), self, me.publicKey().bytes(), ephemeral.publicKey(), nonce));
         byte[] sig = me.sign(Transcript.concat(Transcript.LABEL_ACCEPT, transcript));
         state = State.ACCEPTED;
         deadline = now.plus(config.confirmTimeout());
-        return new HandshakeFields(Handshake.FEATURES, me.publicKey().base64url(), Bytes.b64(ephemeral.publicKey()),
+        return new HandshakeFields(config.features(), me.publicKey().base64url(), Bytes.b64(ephemeral.publicKey()),
                 Bytes.b64(nonce), Bytes.b64(sig));
     }
 
@@ -111,7 +111,7 @@ public final class ResponderHandshake {
         byte[] sig = me.sign(Transcript.refusal(
                 new Transcript.Half(request.features(), initiator, claimedKey.bytes(), peerEph, peerNonce),
                 self, me.publicKey().bytes()));
-        return new HandshakeFields(Handshake.FEATURES, me.publicKey().base64url(), null, null, Bytes.b64(sig));
+        return new HandshakeFields(config.features(), me.publicKey().base64url(), null, null, Bytes.b64(sig));
     }
 
     /** How many sealed messages from the initiator may wait for CHAT_CONFIRM. */

@@ -3,6 +3,10 @@ package org.p2pchat.peer;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +25,8 @@ import org.p2pchat.identity.HandshakeConfig;
 import org.p2pchat.identity.IdentityException;
 import org.p2pchat.identity.IdentityKeyPair;
 import org.p2pchat.identity.KnownPeers;
+import org.p2pchat.peer.internal.BadMessageNotice;
+import org.p2pchat.peer.internal.Capabilities;
 import org.p2pchat.peer.internal.CommandRunner;
 import org.p2pchat.peer.internal.ConnectedPeers;
 import org.p2pchat.peer.internal.Conversations;
@@ -69,6 +75,14 @@ public final class ChatPeer implements AutoCloseable {
   private final Conversations conversations;
   private final CommandRunner runner;
   private final ScheduledThreadPoolExecutor timer;
+  private final Outbox outbox;
+  private final PeerOutput output;
+  private final BadMessageNotice badMessages;
+  private final boolean verbose;
+  private final java.util.concurrent.atomic.AtomicBoolean noticeScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+  /** True on the thread while it runs a typed command: lines shown then answer the user, not the network. */
+  private final ThreadLocal<Boolean> typing = ThreadLocal.withInitial(() -> false);
+  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm ");
   private volatile boolean started;
   private volatile boolean closed;
 
@@ -76,18 +90,30 @@ public final class ChatPeer implements AutoCloseable {
     this.name = b.name;
     this.serverAddress = b.server;
     this.connectTimeout = b.connectTimeout;
-    Dispatcher dispatcher = new Dispatcher();
-    this.identity = new Identity(b.name, b.advertisedHost, () -> node().address().port());
+    this.verbose = b.verbose;
+    this.badMessages = new BadMessageNotice(Duration.ofMinutes(1), b.logName);
+    // With timestamps, lines not caused by a typed command (messages, requests, answers) get HH:MM.
+    PeerOutput shown = b.timestamps
+        ? text -> b.output.line(typing.get() ? text : LocalTime.now().format(HH_MM) + text)
+        : b.output;
+    this.output = shown;
+    Dispatcher dispatcher = new Dispatcher().onError(rejection -> onBadMessage());
+    // The one list of what this peer advertises in CHAT_REQUEST/CHAT_ACCEPT (the handshake signs it as sent).
+    Capabilities capabilities = new Capabilities(b.keys != null);
+    this.identity = new Identity(b.name, b.advertisedHost, () -> node().address().port(), capabilities);
     this.timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "peer-" + b.name + "-timer");
       t.setDaemon(true);
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
-    Outbox outbox = new Outbox(this::node, b.output);
-    this.trust = b.keys == null ? null : trust(b);
-    Wiring.Parts parts = Wiring.wire(identity, outbox, b.output, connected, b.server, b.replyTimeout,
-        b.requestExpiry, b.autoAccept, timer, Clock.systemUTC(), trust);
+    this.outbox = new Outbox(this::node, shown, b.connectTimeout);
+    this.trust = b.keys == null ? null : trust(b, shown, capabilities);
+    Function<String, String> verification = trust != null && b.verification == Conversations.NOT_VERIFIED
+        ? peer -> connected.session(peer) != null ? "verified" : trust.status(peer)
+        : b.verification;
+    Wiring.Parts parts = Wiring.wire(identity, outbox, shown, connected, b.server, b.replyTimeout,
+        b.requestExpiry, b.autoAccept, timer, Clock.systemUTC(), trust, capabilities, verification);
     this.server = parts.server();
     if (b.noServer) {
       server.withoutServer();
@@ -110,13 +136,13 @@ public final class ChatPeer implements AutoCloseable {
         .workerThreads(1)
         .dispatcher(dispatcher)
         .build();
-    this.runner = new CommandRunner(server, outgoing, incoming, conversations, trust, b.output, this::close);
+    this.runner = new CommandRunner(server, outgoing, incoming, conversations, trust, shown, this::close);
   }
 
-  private static PeerTrust trust(Builder b) {
+  private static PeerTrust trust(Builder b, PeerOutput shown, Capabilities capabilities) {
     try {
       return new PeerTrust(b.keys, b.knownPeers, b.server, b.serverKey, new SecureRandom(), Clock.systemUTC(),
-          b.handshakeConfig, b.output);
+          b.handshakeConfig.withFeatures(capabilities.advertisedList()), shown);
     } catch (IdentityException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -156,7 +182,44 @@ public final class ChatPeer implements AutoCloseable {
     if (closed || !started) {
       return false;
     }
-    return runner.run(line);
+    typing.set(true);
+    try {
+      return runner.run(line);
+    } finally {
+      typing.set(false);
+    }
+  }
+
+  /** The prompt to show: {@code >> }, or {@code NAME> } in a conversation with NAME. */
+  public String prompt() {
+    String current = conversations.current();
+    return current == null ? org.p2pchat.peer.internal.JLineConsole.PROMPT : PeerOutput.printable(current) + "> ";
+  }
+
+  /** A message from the network was rejected: counted, in the log, and on screen at most once a minute. */
+  private void onBadMessage() {
+    if (verbose) {
+      return; // the log lines themselves are on screen
+    }
+    String line = badMessages.count(Instant.now());
+    if (line != null) {
+      output.line(line);
+      return;
+    }
+    Instant at = badMessages.nextLineAt();
+    if (at != null && noticeScheduled.compareAndSet(false, true)) {
+      try {
+        timer.schedule(() -> {
+          noticeScheduled.set(false);
+          String later = badMessages.flush(Instant.now());
+          if (later != null) {
+            output.line(later);
+          }
+        }, Math.max(0, Duration.between(Instant.now(), at).toMillis()), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        noticeScheduled.set(false); // shutting down
+      }
+    }
   }
 
   public String name() {
@@ -193,6 +256,7 @@ public final class ChatPeer implements AutoCloseable {
     Set<String> names = new LinkedHashSet<>(connected.snapshot().keySet());
     names.addAll(server.lastPeerList().keySet());
     names.addAll(incoming.requesterNames());
+    names.remove(name); // never offer the user's own name
     return names;
   }
 
@@ -219,6 +283,7 @@ public final class ChatPeer implements AutoCloseable {
     }
     timer.shutdownNow();
     node.stop(Duration.ofSeconds(2));
+    outbox.close();
   }
 
   private static void awaitAll(List<CompletableFuture<Boolean>> sends, Duration timeout) {
@@ -253,7 +318,39 @@ public final class ChatPeer implements AutoCloseable {
     private HandshakeConfig handshakeConfig = HandshakeConfig.DEFAULTS;
     private boolean noServer = false;
 
+    private boolean timestamps = false;
+    private boolean verbose = false;
+    private String logName = "the log";
+    private Function<String, String> verification = Conversations.NOT_VERIFIED;
+
     private Builder() {}
+
+    /** Put HH:MM before lines that come from the network rather than from a typed command; default false. */
+    public Builder timestamps(boolean timestamps) {
+      this.timestamps = timestamps;
+      return this;
+    }
+
+    /**
+     * Where bad messages from the network are logged, as the screen's "N bad messages ignored (see LOG)"
+     * line names it; default "the log". The line comes at most once a minute.
+     */
+    public Builder logName(String logName) {
+      this.logName = Objects.requireNonNull(logName);
+      return this;
+    }
+
+    /** The log lines themselves are shown (by whoever routes the log), so no summary line; default false. */
+    public Builder verbose(boolean verbose) {
+      this.verbose = verbose;
+      return this;
+    }
+
+    /** What {@code who} shows as a peer's identity state; default "-" (not verified). */
+    public Builder verification(Function<String, String> verification) {
+      this.verification = Objects.requireNonNull(verification);
+      return this;
+    }
 
     /**
      * Speak identity-v1 (docs/identity.md) with this key pair and these pins; default none: the peer behaves

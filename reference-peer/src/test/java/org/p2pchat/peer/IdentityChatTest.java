@@ -147,6 +147,36 @@ class IdentityChatTest {
   }
 
   @Test
+  void verifiedPeersAdvertiseEveryFeatureAndSealLongUtf8TextWhileA2018PeerKeepsTheLimit() throws Exception {
+    Screen aScreen = new Screen("alice");
+    Screen bScreen = new Screen("bob");
+    try (ChatPeer alice = peer("alice", aScreen, IdentityKeyPair.generate(RawIdentityPeer.RANDOM), KnownPeers.inMemory());
+        ChatPeer bob = peer("bob", bScreen, IdentityKeyPair.generate(RawIdentityPeer.RANDOM), KnownPeers.inMemory());
+        FakePeer carol = Peers.acceptingPeer("carol")) {
+      connect(alice, aScreen, bob, bScreen);
+      alice.execute("chat request localhost " + carol.address().port());
+      assertShows(aScreen, "chat accept: carol --- localhost:" + carol.address().port());
+      // One list of features, signed as sent: the handshake above verified with it.
+      assertTrue(carol.expect(ChatRequest.class, WAIT).getFeatures().containsAll(List.of("eof", Handshake.FEATURE)));
+
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < 5000; i++) {
+        text.appendCodePoint(0x4E00 + (i * 7) % 20000);
+      }
+      alice.execute("chat message bob " + text);
+      assertShows(bScreen, "alice: " + text);
+      alice.execute("chat message carol " + text);
+      awaitLine(aScreen, l -> l.startsWith("not sending CHAT_MESSAGE to ") && l.contains("over the limit of 1024"),
+          "the 2018 limit for carol");
+      carol.expectNothing(QUIET);
+
+      alice.execute("who");
+      awaitLine(aScreen, l -> l.matches("    bob +\\S+ +\\d+ s +verified"), "bob verified in who");
+      awaitLine(aScreen, l -> l.matches("    carol +\\S+ +\\d+ s +unverified"), "carol unverified in who");
+    }
+  }
+
+  @Test
   void forgedReplayedFlippedAndCutMessagesInAVerifiedPeersNameAreRefusedAndTheNextGenuineOneShown() throws Exception {
     Screen screen = new Screen("bob");
     try (ChatPeer bob = peer("bob", screen, IdentityKeyPair.generate(RawIdentityPeer.RANDOM), KnownPeers.inMemory());

@@ -124,4 +124,39 @@ class PeerMainTest {
       server.expectNothing(Peers.QUIET); // nothing after exit ran; never registered, so no EXIT_NETWORK
     }
   }
+
+  @Test
+  void answeringServerportWithAPortInUseSaysItIsThisPeersOwnPort() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String answers = taken.getLocalPort() + "\nbob\n";
+      int code = run(new ByteArrayInputStream(answers.getBytes(UTF_8)), "peer", "--server", "127.0.0.1:1");
+      assertEquals(2, code);
+      assertTrue(out().startsWith("serverport: Your name: "), out()); // a script sees the 2018 questions
+      assertTrue(err().contains("cannot listen on port " + taken.getLocalPort() + ": "), err());
+      assertTrue(err().contains("(serverport asks for this peer's own port, not the server's;"), err());
+    }
+  }
+
+  @Test
+  void plainModeWithLogKeepsWarningsOffTheScreenAndInTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path log = dir.resolve("sub").resolve("carol.log");
+    PipedOutputStream keys = new PipedOutputStream();
+    PipedInputStream in = new PipedInputStream(keys, 4096);
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(in, "peer", "--name", "carol",
+        "--port", "0", "--server", "127.0.0.1:1", "--log", log.toString()));
+    assertTrue(awaitOutput("listening on 127.0.0.1:"), this::out);
+    String shown = out();
+    int at = shown.indexOf("listening on 127.0.0.1:") + "listening on 127.0.0.1:".length();
+    int port = Integer.parseInt(shown.substring(at, shown.indexOf('\n', at)).strip());
+    try (FakePeer garbage = FakePeer.start()) {
+      garbage.sendRaw(new org.p2pchat.protocol.HostPort("127.0.0.1", port), "not json at all".getBytes(UTF_8));
+      assertTrue(awaitOutput("1 bad message ignored (see " + log.toAbsolutePath() + ")"), this::out);
+    }
+    keys.close();
+    assertEquals(0, exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    String logged = java.nio.file.Files.readString(log, UTF_8);
+    assertTrue(logged.contains("MALFORMED_JSON"), logged);
+    assertTrue(!out().contains("MALFORMED_JSON") && !out().contains("WARN"), out());
+  }
 }

@@ -10,6 +10,7 @@ import static org.p2pchat.peer.Peers.requestFrom;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,7 +32,8 @@ class PeerProcessTest {
       Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
           "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Duser.home=" + System.getProperty("user.home"),
           "org.p2pchat.peer.PeerMain", "peer",
-          "--name", "alice", "--port", "0", "--server", server.address().toString())
+          "--name", "alice", "--port", "0", "--server", server.address().toString(),
+          "--log", Files.createTempFile("peer-process", ".log").toString()) // not ~/.p2pchat
           .redirectError(ProcessBuilder.Redirect.DISCARD)
           .start();
       try {

@@ -61,6 +61,8 @@ class WireCompatibilityTest {
         ChatPeer peer = Peers.peer("patchouli", old.address(), screen).build().start()) {
       int port = peer.address().port();
       String me = "\"peername\": \"patchouli\", \"host\": \"localhost\", \"port\": " + port;
+      // CHAT_REQUEST and CHAT_ACCEPT add the optional since-2 "features" field, which a 2018 reader ignores.
+      String meWithFeatures = me + ", \"features\": [\"eof\"]";
 
       peer.execute("register");
       assertReads(old, "{\"msgtype\": \"REGISTER\", \"msgdata\": {" + me + "}}");
@@ -68,7 +70,7 @@ class WireCompatibilityTest {
       assertReads(old, "{\"msgtype\": \"LISTPEER\", \"msgdata\": {\"peername\": \"patchouli\"}}");
 
       peer.execute("chat request 127.0.0.1 " + old.address().port());
-      assertReads(old, "{\"msgtype\": \"CHAT_REQUEST\", \"msgdata\": {" + me + "}}");
+      assertReads(old, "{\"msgtype\": \"CHAT_REQUEST\", \"msgdata\": {" + meWithFeatures + "}}");
       // The 2018 side answers through the helper, advertising the receiver's address.
       helper.sendRaw(peer.address(), bytes("{\"msgtype\": \"CHAT_ACCEPT\", \"msgdata\": {\"peername\": \"alice\", "
           + "\"host\": \"127.0.0.1\", \"port\": " + old.address().port() + "}}"));
@@ -88,7 +90,7 @@ class WireCompatibilityTest {
           + "\"host\": \"127.0.0.1\", \"port\": " + old.address().port() + "}}"));
       assertShows(screen, "Please enter \"yes\" or \"no\":");
       peer.execute("yes");
-      assertReads(old, "{\"msgtype\": \"CHAT_ACCEPT\", \"msgdata\": {" + me + "}}");
+      assertReads(old, "{\"msgtype\": \"CHAT_ACCEPT\", \"msgdata\": {" + meWithFeatures + "}}");
       helper.sendRaw(peer.address(), bytes("{\"msgtype\": \"CHAT_REQUEST\", \"msgdata\": {\"peername\": \"marisa\", "
           + "\"host\": \"127.0.0.1\", \"port\": " + old.address().port() + "}}"));
       assertShows(screen, "Please enter \"yes\" or \"no\":");

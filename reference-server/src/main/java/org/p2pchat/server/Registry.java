@@ -17,6 +17,12 @@ public interface Registry {
     return addressOf(peername).isPresent();
   }
 
+  /**
+   * The identity key (unpadded base64url) {@code peername} is bound to, if it registered with one
+   * (docs/identity.md 4.2); empty for a name registered without a key (2018) or not registered.
+   */
+  Optional<String> keyOf(String peername);
+
   int size();
 
   /** A copy of every registration, oldest first: what a LISTPEER reply carries. */

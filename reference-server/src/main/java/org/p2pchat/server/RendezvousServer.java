@@ -3,10 +3,14 @@ package org.p2pchat.server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.p2pchat.cli.Durations;
+import org.p2pchat.identity.FreshnessGuard;
+import org.p2pchat.identity.IdentityKey;
+import org.p2pchat.identity.IdentityKeyPair;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.sdk.Counters;
 import org.p2pchat.sdk.Dispatcher;
@@ -14,6 +18,7 @@ import org.p2pchat.sdk.Node;
 import org.p2pchat.server.internal.PeerTable;
 import org.p2pchat.server.internal.Plural;
 import org.p2pchat.server.internal.RendezvousHandlers;
+import org.p2pchat.server.internal.ServerIdentity;
 import org.p2pchat.server.internal.StateLocations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +44,7 @@ public final class RendezvousServer implements AutoCloseable {
   private final Builder config;
   private volatile PeerTable table;
   private volatile Node node;
+  private volatile IdentityKey serverKey;
   private boolean temporaryState;
   private boolean stopped;
 
@@ -74,8 +80,12 @@ public final class RendezvousServer implements AutoCloseable {
       throw e;
     }
     reportLoad(opened);
+    IdentityKeyPair key = config.identity != null ? config.identity : IdentityKeyPair.generate(new SecureRandom());
+    log.info("server key {}{}", key.publicKey().fingerprint(),
+        config.identity != null ? "" : " (temporary: no identity given)");
     RendezvousHandlers handlers = new RendezvousHandlers(opened, (to, message) -> node.sendAsync(to, message),
-        config.events);
+        config.events, new ServerIdentity(key, new FreshnessGuard()));
+    serverKey = key.publicKey();
     Node built = Node.builder()
         .name("p2pchat-server")
         .host(bindHost(config.host))
@@ -89,6 +99,7 @@ public final class RendezvousServer implements AutoCloseable {
         // threads keep them from delaying replies to live peers.
         .sendThreads(32)
         .workerThreads(config.workerThreads)
+        .maxConnectionsPerSource(config.maxConnectionsPerSource)
         .dispatcher(handlers.install(new Dispatcher()))
         .build();
     table = opened;
@@ -124,6 +135,12 @@ public final class RendezvousServer implements AutoCloseable {
   /** The bound address (with the real port when started on port 0). */
   public HostPort address() {
     return started().address();
+  }
+
+  /** The server's identity key, which signs its replies to keyed peers (docs/identity.md 4.2). */
+  public IdentityKey serverKey() {
+    started();
+    return serverKey;
   }
 
   /** The registered peers, live. */
@@ -206,7 +223,18 @@ public final class RendezvousServer implements AutoCloseable {
     private int maxMessageBytes = 64 * 1024;
     private int maxReplyBytes = 64 * 1024 * 1024;
     private int workerThreads = 4;
+    private int maxConnectionsPerSource = 64;
     private Consumer<String> events = line -> { };
+    private IdentityKeyPair identity;
+
+    /**
+     * The server's long-term identity key (ServerMain loads it from {@code --identity FILE}); default a
+     * fresh key for this run only, for tests and embedding.
+     */
+    public Builder identity(IdentityKeyPair identity) {
+      this.identity = identity;
+      return this;
+    }
 
     /**
      * Address to listen on; default {@code localhost}, which binds the IPv4 loopback 127.0.0.1 like the
@@ -271,6 +299,19 @@ public final class RendezvousServer implements AutoCloseable {
         throw new IllegalArgumentException("workerThreads must be at least 1, got " + workerThreads);
       }
       this.workerThreads = workerThreads;
+      return this;
+    }
+
+    /**
+     * Connections one remote address may hold open at once; beyond it its new connections are closed
+     * unread; default 64. Loopback is not exempt.
+     */
+    public Builder maxConnectionsPerSource(int maxConnectionsPerSource) {
+      if (maxConnectionsPerSource < 1) {
+        throw new IllegalArgumentException("maxConnectionsPerSource must be at least 1, got "
+            + maxConnectionsPerSource);
+      }
+      this.maxConnectionsPerSource = maxConnectionsPerSource;
       return this;
     }
 

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.p2pchat.cli.Cli;
 import org.p2pchat.cli.ExitCode;
+import org.p2pchat.identity.IdentityException;
+import org.p2pchat.identity.IdentityFile;
 import org.p2pchat.server.internal.Plural;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -79,6 +82,12 @@ public final class ServerMain implements Callable<Integer> {
             + "A corrupt or unreadable file is reported and left untouched (exit 2).")
     Path state;
 
+    @Option(names = "--identity", paramLabel = "FILE",
+        description = "The server's identity key file, created (mode 0600) on first start (default: "
+            + "~/.p2pchat/server-identity). Refused (exit 2) if readable by others, unreadable or not an "
+            + "identity file.")
+    Path identity;
+
     @Option(names = "--reply-timeout", paramLabel = "DURATION", defaultValue = "3s",
         description = "Time to connect to a peer to deliver a reply (default: ${DEFAULT-VALUE}).")
     Duration replyTimeout;
@@ -90,6 +99,11 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--max-message-bytes", paramLabel = "BYTES", defaultValue = "65536",
         description = "Largest message accepted (default: ${DEFAULT-VALUE}).")
     int maxMessageBytes;
+
+    @Option(names = "--max-connections-per-source", paramLabel = "N", defaultValue = "64",
+        description = "Connections one remote address may hold open at once; beyond it its new connections "
+            + "are closed unread (default: ${DEFAULT-VALUE}; loopback is not exempt).")
+    int maxConnectionsPerSource;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
         description = "Log level on stderr: error, warn, info or debug (default: ${DEFAULT-VALUE}).")
@@ -106,6 +120,10 @@ public final class ServerMain implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--max-message-bytes must be at least 2, got " + maxMessageBytes);
       }
+      if (maxConnectionsPerSource < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--max-connections-per-source must be at least 1, got " + maxConnectionsPerSource);
+      }
       if (!logLevel.matches("error|warn|info|debug|trace")) {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--log-level must be error, warn, info or debug, got " + logLevel);
@@ -114,13 +132,24 @@ public final class ServerMain implements Callable<Integer> {
         // Takes effect only if no logger exists yet, which is the case when run from main.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel);
       }
+      Path identityPath = identity != null ? identity
+          : IdentityFile.defaultPath().resolveSibling("server-identity");
+      IdentityFile identityFile;
+      try {
+        identityFile = IdentityFile.loadOrCreate(identityPath, new SecureRandom());
+      } catch (IdentityException e) {
+        Cli.printError(err, "p2pchat server", e.getMessage());
+        return ExitCode.ERROR;
+      }
       RendezvousServer server = RendezvousServer.builder()
+          .identity(identityFile.keyPair())
           .host(host)
           .port(port)
           .stateFile(state)
           .replyTimeout(replyTimeout)
           .readTimeout(readTimeout)
           .maxMessageBytes(maxMessageBytes)
+          .maxConnectionsPerSource(maxConnectionsPerSource)
           .build();
       try {
         server.start();

@@ -56,7 +56,7 @@ class ScaleTest {
         FakePeer asker = FakePeer.start()) {
       long loadMillis = millisSince(loadStart);
       assertEquals(PEERS, server.registry().size());
-      asker.send(server.address(), new Register().withPeername("asker").withHost(asker.address().host())
+      asker.send(server.address(), new Register().withPeername("asker").withFeatures(java.util.Set.of("eof")).withHost(asker.address().host())
           .withPort(asker.address().port()));
       asker.expect(RegisterSuccess.class, Duration.ofSeconds(5));
 

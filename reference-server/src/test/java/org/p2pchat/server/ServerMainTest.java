@@ -1,6 +1,7 @@
 package org.p2pchat.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -10,9 +11,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.p2pchat.identity.IdentityFile;
 import org.junit.jupiter.api.io.TempDir;
 import org.p2pchat.protocol.model.Register;
 import org.p2pchat.protocol.model.RegisterSuccess;
@@ -75,7 +79,8 @@ class ServerMainTest {
     Path state = dir.resolve("state.jsonl");
     Files.writeString(state, "garbage\n");
 
-    Run run = run("server", "--port", "0", "--state", state.toString());
+    Run run = run("server", "--port", "0", "--state", state.toString(), "--identity",
+        dir.resolve("server-identity").toString());
 
     assertEquals(2, run.code());
     assertTrue(run.err().contains(state.toString()), run.err());
@@ -86,7 +91,7 @@ class ServerMainTest {
   void portInUseExitsWithTwo() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Run run = run("server", "--port", String.valueOf(taken.getLocalPort()), "--state",
-          dir.resolve("state.jsonl").toString());
+          dir.resolve("state.jsonl").toString(), "--identity", dir.resolve("server-identity").toString());
 
       assertEquals(2, run.code());
       assertTrue(run.err().contains("cannot listen"), run.err());
@@ -109,9 +114,35 @@ class ServerMainTest {
 
       assertEquals(0, code, "a clean stop on SIGTERM is success");
       assertTrue(server.stderr().contains("stopped; 1 peer saved in " + state), server.stderr());
+      // The default identity was created (under the process's home) and its fingerprint logged.
+      Path identity = dir.resolve(".p2pchat").resolve("server-identity");
+      String fingerprint = IdentityFile.load(identity).keyPair().publicKey().fingerprint().toString();
+      assertTrue(server.stderr().contains("server key " + fingerprint), server.stderr());
       assertEquals(List.of("{\"format\":\"p2pchat-server-state\",\"version\":1}",
           "{\"op\":\"register\",\"peername\":\"alice\",\"host\":\"127.0.0.1\",\"port\":" + peer.address().port() + "}"),
           Files.readAllLines(state));
     }
+  }
+
+  @Test
+  void identityFileReadableByOthersOrGarbageExitsWithTwoAndOneLine() throws Exception {
+    Path identity = dir.resolve("server-identity");
+    Files.writeString(identity, "not an identity\n");
+    Files.setPosixFilePermissions(identity, PosixFilePermissions.fromString("rw-------"));
+    Run garbage = run("server", "--port", "0", "--state", dir.resolve("state.jsonl").toString(),
+        "--identity", identity.toString());
+    assertEquals(2, garbage.code());
+    assertEquals(1, garbage.err().strip().lines().count(), garbage.err());
+    assertTrue(garbage.err().contains("not a p2pchat identity"), garbage.err());
+
+    Files.delete(identity);
+    IdentityFile.loadOrCreate(identity, new SecureRandom());
+    Files.setPosixFilePermissions(identity, PosixFilePermissions.fromString("rw-r--r--"));
+    Run open = run("server", "--port", "0", "--state", dir.resolve("state.jsonl").toString(),
+        "--identity", identity.toString());
+    assertEquals(2, open.code());
+    assertEquals(1, open.err().strip().lines().count(), open.err());
+    assertTrue(open.err().contains("chmod 600"), open.err());
+    assertFalse(Files.exists(dir.resolve("state.jsonl")), "nothing started");
   }
 }

@@ -46,6 +46,8 @@ final class ServerProcess implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"),
         "-Xshare:auto", "-XX:TieredStopAtLevel=1",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        // The default identity (~/.p2pchat/server-identity) goes under the test's directory.
+        "-Duser.home=" + workDir.toAbsolutePath(),
         ServerMain.class.getName(), "server"));
     command.addAll(List.of(serverArgs));
     Path stderr = Files.createTempFile(workDir, "server-", ".err");

@@ -1,6 +1,7 @@
 package org.p2pchat.sdk;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -11,7 +12,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.sdk.internal.FrameAssembler;
@@ -25,8 +29,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One I/O thread ({@code p2pchat-io-PORT}) accepts and reads every connection without blocking, so
  * an idle or stalled sender costs a buffer, not a thread, and never delays anyone else. A connection
- * that does not finish within the read deadline is cut off; beyond {@code maxConnections} open at once,
- * new connections are closed at once rather than queued without bound.
+ * that does not finish within the read deadline is cut off.
+ *
+ * <p>Accepted means handled: with {@code maxConnections} open at once, or while the sink says it is not
+ * {@link FrameSink#ready() ready}, the listener stops accepting. New connections then wait in the
+ * kernel's backlog (and the sender's connect timeout is the backpressure) rather than being accepted
+ * and dropped.
+ *
+ * <p>Per source: one remote address may hold at most {@code maxConnectionsPerSource} connections open at
+ * once; beyond that its new connections are accepted and closed unread (rejected as OVERLOADED), so one
+ * source cannot take the slots everyone shares. No address is exempt unless listed in
+ * {@code exemptSources} (not even loopback).
  */
 public final class Listener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Listener.class);
@@ -47,6 +60,14 @@ public final class Listener implements AutoCloseable {
      */
     default void onBatchEnd() {
     }
+
+    /**
+     * Whether the sink takes more frames now. While false the listener accepts no new connection (it
+     * still finishes reading those it has), so nothing accepted has to be dropped. Called on the I/O thread.
+     */
+    default boolean ready() {
+      return true;
+    }
   }
 
   private final String host;
@@ -54,6 +75,10 @@ public final class Listener implements AutoCloseable {
   private final int maxBytes;
   private final long readTimeoutNanos;
   private final int maxConnections;
+  private final int maxConnectionsPerSource;
+  private final Set<InetAddress> exemptSources;
+  /** Open connections by remote address; touched by the I/O thread only. */
+  private final Map<InetAddress, Integer> openBySource = new HashMap<>();
   private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
 
   private volatile boolean running;
@@ -63,6 +88,7 @@ public final class Listener implements AutoCloseable {
   private HostPort boundAddress;
   private FrameSink sink;
   private int open;
+  private SelectionKey acceptKey;
 
   private Listener(Builder b) {
     this.host = b.host;
@@ -70,6 +96,8 @@ public final class Listener implements AutoCloseable {
     this.maxBytes = b.maxBytes;
     this.readTimeoutNanos = b.readTimeout.toNanos();
     this.maxConnections = b.maxConnections;
+    this.maxConnectionsPerSource = b.maxConnectionsPerSource;
+    this.exemptSources = Set.copyOf(b.exemptSources);
   }
 
   public static Builder builder() {
@@ -88,7 +116,7 @@ public final class Listener implements AutoCloseable {
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       server.bind(new InetSocketAddress(host, requestedPort), 1024);
       server.configureBlocking(false);
-      server.register(selector, SelectionKey.OP_ACCEPT);
+      acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
     } catch (IOException e) {
       server.close();
       selector.close();
@@ -116,6 +144,8 @@ public final class Listener implements AutoCloseable {
     long nextSweep = System.nanoTime() + SWEEP_INTERVAL_NANOS;
     try {
       while (running) {
+        // Backpressure: no accept while full; the select timeout re-checks at least every sweep interval.
+        acceptKey.interestOps(mayAccept() ? SelectionKey.OP_ACCEPT : 0);
         selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - System.nanoTime())));
         Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
         while (keys.hasNext()) {
@@ -124,7 +154,7 @@ public final class Listener implements AutoCloseable {
           if (!key.isValid()) {
             continue;
           }
-          if (key.isAcceptable()) {
+          if (key.isAcceptable() && mayAccept()) {
             acceptAll();
           } else if (key.isReadable()) {
             read(key);
@@ -146,12 +176,16 @@ public final class Listener implements AutoCloseable {
     }
   }
 
+  private boolean mayAccept() {
+    return open < maxConnections && sink.ready();
+  }
+
   /**
    * Accepts at most a batch, then lets the loop read: accepting without bound while reads wait would
    * fill the connection limit with complete but unread messages under a burst.
    */
   private void acceptAll() {
-    for (int i = 0; i < ACCEPT_BATCH; i++) {
+    for (int i = 0; i < ACCEPT_BATCH && mayAccept(); i++) {
       SocketChannel channel;
       try {
         channel = server.accept();
@@ -163,13 +197,18 @@ public final class Listener implements AutoCloseable {
         return;
       }
       InetSocketAddress remote = remoteOf(channel);
-      if (open >= maxConnections) {
+      InetAddress source = remote == null ? null : remote.getAddress();
+      if (source != null && !exemptSources.contains(source)
+          && openBySource.getOrDefault(source, 0) >= maxConnectionsPerSource) {
         closeQuietly(channel);
         sink.onRejected(new Rejection(RejectReason.OVERLOADED, remote, null,
-            "over " + maxConnections + " connections open at once; closed without reading", null));
+            "source has " + maxConnectionsPerSource + " connections open already; closed without reading", null));
         continue;
       }
       open++;
+      if (source != null) {
+        openBySource.merge(source, 1, Integer::sum);
+      }
       Connection conn = new Connection(remote, System.nanoTime() + readTimeoutNanos, maxBytes);
       try {
         channel.configureBlocking(false);
@@ -178,7 +217,7 @@ public final class Listener implements AutoCloseable {
           channel.register(selector, SelectionKey.OP_READ, conn);
         }
       } catch (IOException e) {
-        finish(channel);
+        finish(channel, conn);
         sink.onRejected(new Rejection(RejectReason.IO_ERROR, remote, null, "cannot register: " + e, e));
       }
     }
@@ -197,7 +236,7 @@ public final class Listener implements AutoCloseable {
         scratch.clear();
         int n = channel.read(scratch);
         if (n < 0) {
-          finish(channel);
+          finish(channel, conn);
           if (conn.bytes.size() == 0) {
             sink.onRejected(new Rejection(RejectReason.EMPTY, conn.remote, null,
                 "connection closed without sending anything", null));
@@ -211,7 +250,7 @@ public final class Listener implements AutoCloseable {
         }
         scratch.flip();
         if (!conn.bytes.append(scratch)) {
-          finish(channel);
+          finish(channel, conn);
           sink.onRejected(new Rejection(RejectReason.TOO_LARGE, conn.remote, null,
               "message exceeds " + maxBytes + " bytes; connection closed after reading " + (conn.bytes.size() + n),
               null));
@@ -219,7 +258,7 @@ public final class Listener implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      finish(channel);
+      finish(channel, conn);
       sink.onRejected(new Rejection(RejectReason.IO_ERROR, conn.remote, null,
           "read failed after " + conn.bytes.size() + " bytes: " + e.getMessage(), e));
       return true;
@@ -232,7 +271,7 @@ public final class Listener implements AutoCloseable {
       if (attachment instanceof Connection && now - ((Connection) attachment).deadline >= 0) {
         Connection conn = (Connection) attachment;
         key.cancel();
-        finish((SocketChannel) key.channel());
+        finish((SocketChannel) key.channel(), conn);
         sink.onRejected(new Rejection(RejectReason.READ_TIMEOUT, conn.remote, null,
             conn.bytes.size() == 0 ? "sent nothing within the read deadline; connection closed"
                 : "sent " + conn.bytes.size() + " bytes but no end of stream within the read deadline; connection closed",
@@ -241,9 +280,13 @@ public final class Listener implements AutoCloseable {
     }
   }
 
-  private void finish(SocketChannel channel) {
+  private void finish(SocketChannel channel, Connection conn) {
     closeQuietly(channel);
     open--;
+    InetAddress source = conn.remote == null ? null : conn.remote.getAddress();
+    if (source != null) {
+      openBySource.computeIfPresent(source, (k, n) -> n == 1 ? null : n - 1);
+    }
   }
 
   @Override
@@ -309,6 +352,8 @@ public final class Listener implements AutoCloseable {
     private int maxBytes = 1024 * 1024;
     private Duration readTimeout = Duration.ofSeconds(10);
     private int maxConnections = 1024;
+    private int maxConnectionsPerSource = 64;
+    private Set<InetAddress> exemptSources = Set.of();
 
     /** Address to bind; default 127.0.0.1. */
     public Builder host(String host) {
@@ -340,12 +385,30 @@ public final class Listener implements AutoCloseable {
       return this;
     }
 
-    /** Connections open at once before new ones are closed unread; default 1024. */
+    /** Connections open at once; beyond it new ones wait in the kernel's backlog; default 1024. */
     public Builder maxConnections(int maxConnections) {
       if (maxConnections < 1) {
         throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
       }
       this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * Connections one remote address may hold open at once; beyond it its new connections are closed
+     * unread (OVERLOADED); default 64. Loopback is not exempt: see {@link #exemptSources}.
+     */
+    public Builder maxConnectionsPerSource(int maxConnectionsPerSource) {
+      if (maxConnectionsPerSource < 1) {
+        throw new IllegalArgumentException("maxConnectionsPerSource must be at least 1, got " + maxConnectionsPerSource);
+      }
+      this.maxConnectionsPerSource = maxConnectionsPerSource;
+      return this;
+    }
+
+    /** Remote addresses not held to {@link #maxConnectionsPerSource} (e.g. a trusted relay); default none. */
+    public Builder exemptSources(Set<InetAddress> exemptSources) {
+      this.exemptSources = Set.copyOf(exemptSources);
       return this;
     }
 

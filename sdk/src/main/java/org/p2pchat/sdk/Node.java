@@ -1,8 +1,10 @@
 package org.p2pchat.sdk;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +34,8 @@ public final class Node implements AutoCloseable {
   /** The builder's settings, copied at {@link Builder#build()}: changing the builder later changes nothing. */
   private record Config(String name, String host, int port, int maxMessageBytes, int maxSendBytes,
       Duration readTimeout, Duration connectTimeout, Duration writeTimeout, int sendThreads, int sendQueue,
-      Duration stopTimeout, int maxConnections, int workerThreads, int workQueue, boolean validateIncoming,
+      Duration stopTimeout, int maxConnections, int maxConnectionsPerSource, Set<InetAddress> exemptSources,
+      int workerThreads, int workQueue, boolean validateIncoming,
       boolean validateOutgoing, WireJson.Style style) {}
 
   private final Config config;
@@ -56,6 +59,8 @@ public final class Node implements AutoCloseable {
         .maxBytes(c.maxMessageBytes())
         .readTimeout(c.readTimeout())
         .maxConnections(c.maxConnections())
+        .maxConnectionsPerSource(c.maxConnectionsPerSource())
+        .exemptSources(c.exemptSources())
         .build();
     this.sender = Sender.builder()
         .codec(new Codec(MessageValidator.withMaxBytes(c.maxSendBytes()), c.validateOutgoing(), c.style()))
@@ -66,8 +71,10 @@ public final class Node implements AutoCloseable {
         .maxBytes(c.maxSendBytes())
         .counters(counters)
         .build();
+    // Unbounded here, bounded by the hand-off: past workQueue frames the listener stops accepting, so at
+    // most workQueue + maxConnections frames ever wait (accepted means handled).
     this.workers = new ThreadPoolExecutor(c.workerThreads(), c.workerThreads(), 0, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(c.workQueue()), new NamedThreads(c.name() + "-worker"));
+        new LinkedBlockingQueue<>(), new NamedThreads(c.name() + "-worker"));
     this.handoff = new FrameHandoff(dispatch, workers, c.workQueue(), MAX_BATCH);
   }
 
@@ -150,6 +157,8 @@ public final class Node implements AutoCloseable {
     private int sendQueue = 10_000;
     private Duration stopTimeout = Duration.ofSeconds(5);
     private int maxConnections = 1024;
+    private int maxConnectionsPerSource = 64;
+    private Set<InetAddress> exemptSources = Set.of();
     private int workerThreads = 4;
     private int workQueue = 10_000;
     private boolean validateIncoming = true;
@@ -223,9 +232,24 @@ public final class Node implements AutoCloseable {
       return this;
     }
 
-    /** Connections open at once before new ones are closed unread; default 1024. */
+    /** Connections open at once; beyond it new ones wait in the kernel's backlog; default 1024. */
     public Builder maxConnections(int maxConnections) {
       this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * Connections one remote address may hold open at once; beyond it its new connections are closed
+     * unread (OVERLOADED); default 64. Loopback is not exempt unless listed in {@link #exemptSources}.
+     */
+    public Builder maxConnectionsPerSource(int maxConnectionsPerSource) {
+      this.maxConnectionsPerSource = maxConnectionsPerSource;
+      return this;
+    }
+
+    /** Remote addresses not held to {@link #maxConnectionsPerSource}; default none. */
+    public Builder exemptSources(Set<InetAddress> exemptSources) {
+      this.exemptSources = Set.copyOf(exemptSources);
       return this;
     }
 
@@ -235,7 +259,7 @@ public final class Node implements AutoCloseable {
       return this;
     }
 
-    /** Messages waiting for a worker before new ones are dropped (and reported); default 10,000. */
+    /** Messages waiting for a worker before the listener stops accepting (none is dropped); default 10,000. */
     public Builder workQueue(int workQueue) {
       this.workQueue = workQueue;
       return this;
@@ -267,7 +291,8 @@ public final class Node implements AutoCloseable {
 
     public Node build() {
       return new Node(new Config(name, host, port, maxMessageBytes, maxSendBytes, readTimeout, connectTimeout,
-          writeTimeout, sendThreads, sendQueue, stopTimeout, maxConnections, workerThreads, workQueue,
+          writeTimeout, sendThreads, sendQueue, stopTimeout, maxConnections, maxConnectionsPerSource, exemptSources,
+          workerThreads, workQueue,
           validateIncoming, validateOutgoing, style), dispatcher);
     }
   }

@@ -2,12 +2,14 @@ package org.p2pchat.sdk;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import org.p2pchat.protocol.Printable;
 
 /**
  * One incoming connection or message that was not handled, with its reason and origin. Immutable.
  *
  * <p>{@link #toString()} is the one-line form logged by the SDK: reason, remote address, msgtype if
- * known, and the detail.
+ * known, and the detail; msgtype and detail escaped by {@link Printable#of(String)}, since both may carry
+ * bytes off the wire.
  */
 public final class Rejection {
   private final RejectReason reason;
@@ -50,6 +52,6 @@ public final class Rejection {
   @Override
   public String toString() {
     return "rejected " + reason + " from " + Addresses.describe(remote)
-        + (msgtype != null ? " msgtype=" + msgtype : "") + ": " + detail;
+        + (msgtype != null ? " msgtype=" + Printable.of(msgtype) : "") + ": " + Printable.of(detail);
   }
 }

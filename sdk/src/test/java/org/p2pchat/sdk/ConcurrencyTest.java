@@ -65,7 +65,8 @@ class ConcurrencyTest {
           idle.add(s);
         }
         long start = System.nanoTime();
-        r.sendRaw(Recorder.chat("alice", "still served"));
+        // From another source: the idle ones' source holds its 64 connections, the rest were refused.
+        r.sendRawFrom("127.0.0.2", Recorder.chat("alice", "still served"));
         assertEquals("still served", r.nextMessage().getMessage());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(millis < 10_000, "took " + millis + " ms with 150 idle connections");
@@ -78,29 +79,59 @@ class ConcurrencyTest {
   }
 
   @Test
-  void closesConnectionsBeyondTheLimitEarlyAndKeepsServing() throws Exception {
+  void beyondTheConnectionLimitNewConnectionsWaitUnacceptedAndAreServedLater() throws Exception {
     try (Recorder r = new Recorder(Node.builder().name("test").maxConnections(5).readTimeout(Duration.ofSeconds(60)))) {
       List<Socket> idle = new ArrayList<>();
       try {
         for (int i = 0; i < 5; i++) {
           idle.add(r.connect());
         }
+        // The sixth connects (the kernel's backlog) and writes; the listener does not accept it yet.
         try (Socket extra = r.connect()) {
-          extra.setSoTimeout(5000);
-          assertEquals(-1, extra.getInputStream().read(), "the extra connection is closed by the listener");
+          extra.getOutputStream().write(Recorder.chat("alice", "waited in the backlog").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          extra.shutdownOutput();
+          for (Socket s : idle) {
+            s.close();
+          }
+          idle.clear();
+          assertEquals("waited in the backlog", r.nextMessage().getMessage());
         }
-        assertEquals(RejectReason.OVERLOADED, r.nextRejection().reason());
       } finally {
         for (Socket s : idle) {
           s.close();
         }
       }
-      // Once the idle ones are gone, messages are served again.
       for (int i = 0; i < 5; i++) {
         assertEquals(RejectReason.EMPTY, r.nextRejection().reason());
       }
       r.sendRaw(Recorder.chat("alice", "after overload"));
       assertEquals("after overload", r.nextMessage().getMessage());
+    }
+  }
+
+  @Test
+  void oneSourceBeyondItsShareIsClosedUnreadUnlessExempt() throws Exception {
+    try (Recorder r = new Recorder(Node.builder().name("test").maxConnectionsPerSource(2)
+        .readTimeout(Duration.ofSeconds(60)))) {
+      try (Socket a = r.connect(); Socket b = r.connect(); Socket extra = r.connect()) {
+        extra.setSoTimeout(5000);
+        assertEquals(-1, extra.getInputStream().read(), "the third connection of one source is closed");
+        assertEquals(RejectReason.OVERLOADED, r.nextRejection().reason());
+      }
+      // Once the listener has seen both close, the source has room again.
+      assertEquals(RejectReason.EMPTY, r.nextRejection().reason());
+      assertEquals(RejectReason.EMPTY, r.nextRejection().reason());
+      r.sendRaw(Recorder.chat("alice", "after"));
+      assertEquals("after", r.nextMessage().getMessage());
+    }
+    java.util.Set<java.net.InetAddress> loopback = java.util.Set.of(java.net.InetAddress.getByName("127.0.0.1"));
+    try (Recorder r = new Recorder(Node.builder().name("test").maxConnectionsPerSource(2).exemptSources(loopback)
+        .readTimeout(Duration.ofSeconds(60)))) {
+      try (Socket a = r.connect(); Socket b = r.connect(); Socket extra = r.connect()) {
+        extra.getOutputStream().write(Recorder.chat("alice", "exempt").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        extra.shutdownOutput();
+        assertEquals("exempt", r.nextMessage().getMessage());
+      }
     }
   }
 }

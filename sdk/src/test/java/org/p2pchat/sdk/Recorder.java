@@ -80,6 +80,15 @@ final class Recorder implements AutoCloseable {
     }
   }
 
+  /** Writes raw bytes on one connection from {@code source} (another loopback address: another host). */
+  void sendRawFrom(String source, String text) throws IOException {
+    try (Socket s = new Socket()) {
+      s.bind(new java.net.InetSocketAddress(source, 0));
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", address().port()), 5000);
+      s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   Socket connect() throws IOException {
     Socket s = new Socket();
     s.connect(new java.net.InetSocketAddress("127.0.0.1", address().port()), 5000);

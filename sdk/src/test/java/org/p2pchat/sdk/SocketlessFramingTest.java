@@ -138,7 +138,7 @@ class SocketlessFramingTest {
   }
 
   @Test
-  void handoffRejectsBeyondItsQueueAndKeepsOrderWithinABatch() {
+  void handoffStopsBeingReadyAtItsQueueButNeverDropsAndKeepsOrderWithinABatch() {
     List<Runnable> parked = new ArrayList<>();
     List<String> seen = new ArrayList<>();
     FrameHandoff.Target target = new FrameHandoff.Target() {
@@ -153,20 +153,49 @@ class SocketlessFramingTest {
       }
     };
     FrameHandoff handoff = new FrameHandoff(target, parked::add, 3, 2);
+    assertTrue(handoff.ready());
     handoff.onFrame(new byte[] {'a'}, FROM, Instant.EPOCH);
     handoff.onFrame(new byte[] {'b'}, FROM, Instant.EPOCH); // a full batch goes at once
     assertEquals(1, parked.size());
+    assertTrue(handoff.ready(), "2 of 3 waiting");
     handoff.onFrame(new byte[] {'c'}, FROM, Instant.EPOCH);
     handoff.onBatchEnd();
     assertEquals(2, parked.size());
     assertEquals(3, handoff.queued());
+    assertFalse(handoff.ready(), "the queue is full: the listener must stop accepting");
+    // A frame of a connection accepted before is still queued, never dropped.
     handoff.onFrame(new byte[] {'d'}, FROM, Instant.EPOCH);
-    handoff.onBatchEnd(); // the queue holds 3 already: d is refused, not queued
-    assertEquals(List.of("rejected OVERLOADED"), seen);
+    handoff.onBatchEnd();
+    assertEquals(3, parked.size());
+    assertEquals(4, handoff.queued());
+    assertEquals(List.of(), seen);
     parked.forEach(Runnable::run);
-    assertEquals(List.of("rejected OVERLOADED", "a", "b", "c"), seen);
+    assertEquals(List.of("a", "b", "c", "d"), seen);
     assertEquals(0, handoff.queued());
+    assertTrue(handoff.ready());
     handoff.onBatchEnd(); // nothing pending: no task
-    assertEquals(2, parked.size());
+    assertEquals(3, parked.size());
+  }
+
+  @Test
+  void handoffRejectsOnlyWhenTheWorkersAreGone() {
+    List<String> seen = new ArrayList<>();
+    FrameHandoff handoff = new FrameHandoff(new FrameHandoff.Target() {
+      @Override
+      public void dispatch(byte[] frame, InetSocketAddress remote, Instant receivedAt) {
+        seen.add("dispatched");
+      }
+
+      @Override
+      public void reject(Rejection rejection) {
+        seen.add("rejected " + rejection.reason());
+      }
+    }, task -> {
+      throw new java.util.concurrent.RejectedExecutionException("shut down");
+    }, 3, 2);
+    handoff.onFrame(new byte[] {'a'}, FROM, Instant.EPOCH);
+    handoff.onBatchEnd();
+    assertEquals(List.of("rejected OVERLOADED"), seen);
+    assertEquals(0, handoff.queued());
   }
 }

@@ -21,9 +21,14 @@ public final class CommandCompleter implements Completer {
 
   @Override
   public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
-    List<String> before = line.words().subList(0, Math.min(line.wordIndex(), line.words().size()));
+    List<String> before = new ArrayList<>(line.words().subList(0, Math.min(line.wordIndex(), line.words().size())));
+    // "/talk bob", "/exit": a command typed in a conversation completes like one typed outside.
+    boolean slashed = !line.words().isEmpty() && line.words().get(0).startsWith("/");
+    if (slashed && !before.isEmpty()) {
+      before.set(0, before.get(0).substring(1));
+    }
     for (String word : suggestions(before)) {
-      candidates.add(new Candidate(word));
+      candidates.add(new Candidate(slashed && before.isEmpty() ? "/" + word : word));
     }
   }
 

@@ -18,9 +18,25 @@ public final class CommandRunner {
     this.exit = exit;
   }
 
-  /** Runs one command line; false once the line was {@code exit}. */
+  /**
+   * Runs one typed line; false once it was {@code exit}. In a conversation ({@code talk NAME}) a line not
+   * starting with {@code /} is a chat message to NAME ({@code //} sends a line starting with {@code /});
+   * a {@code /} in front of a command is allowed everywhere.
+   */
   public boolean run(String line) {
-    Commands.Parsed parsed = Commands.parse(line);
+    String current = parts.conversations().current();
+    String text = line == null ? "" : line;
+    boolean slashed = text.stripLeading().startsWith("/");
+    if (current != null && (!slashed || text.stripLeading().startsWith("//"))) {
+      if (!text.isBlank()) {
+        parts.conversations().send(current, slashed ? text.stripLeading().substring(1) : text);
+      }
+      return true;
+    }
+    if (slashed) {
+      text = text.stripLeading().substring(1);
+    }
+    Commands.Parsed parsed = Commands.parse(text);
     if (parsed instanceof Commands.Parsed.Invalid invalid) {
       parts.out().line(invalid.problem());
     } else if (parsed instanceof Commands.Parsed.Run run) {

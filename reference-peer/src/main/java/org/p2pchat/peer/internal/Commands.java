@@ -40,7 +40,9 @@ public final class Commands {
     PEERNAME("PEERNAME", true, false),
     OPTIONAL_PEERNAME("[PEERNAME]", true, true),
     /** The rest of the line, inner spaces and all. */
-    MESSAGE("MESSAGE", false, false);
+    MESSAGE("MESSAGE", false, false),
+    /** A help topic: only {@code 2018}. */
+    OPTIONAL_TOPIC("[2018]", false, true);
 
     final String label;
     final boolean completesNames;
@@ -82,44 +84,63 @@ public final class Commands {
 
   /** The table. Its order is the order of {@code help} and of completion. */
   public static final List<Spec> TABLE = List.of(
-      spec("register", List.of(), Since.V2018, "    register                            注册",
+      spec("register", List.of(), Since.V2018, "    register                            register this peer with the server",
           (p, a) -> p.server().register()),
-      spec("listpeer", List.of(), Since.V2018, "    listpeer                            查看P2P网络内所有Peer",
+      spec("listpeer", List.of(), Since.V2018, "    listpeer                            list the peers the server knows",
           (p, a) -> p.server().listPeers()),
-      spec("exit network", List.of(), Since.V2018, "    exit network                        退出P2P网络",
+      spec("exit network", List.of(), Since.V2018, "    exit network                        leave the network (unregister)",
           (p, a) -> p.server().exitNetwork()),
       spec("chat request", List.of(Param.HOST, Param.PORT), Since.V2018,
-          "    chat request [host] [port]          发出聊天请求",
+          "    chat request [host] [port]          ask the peer at that address to chat",
           (p, a) -> p.outgoing().request(new HostPort(a.get(0), Integer.parseInt(a.get(1))),
               p.server().lastPeerList())),
       spec("chat message", List.of(Param.PEERNAME, Param.MESSAGE), Since.V2018,
-          "    chat message [peername] [message]   发送聊天消息",
+          "    chat message [peername] [message]   send one message to a connected peer",
           (p, a) -> p.conversations().send(a.get(0), a.get(1))),
-      spec("list connected peer|peers", List.of(), Since.V2018, "    list connected peer                 查看已连接Peer",
+      spec("list connected peer|peers", List.of(), Since.V2018, "    list connected peer                 list the peers you chat with",
           (p, a) -> p.conversations().list()),
-      spec("help", List.of(), Since.V2018, "    help                                查看帮助",
-          (p, a) -> helpLines().forEach(p.out()::line)),
-      spec("disconnect", List.of(Param.PEERNAME), Since.V2018, "    disconnect                          断开与Peer的连接",
+      spec("help", List.of(Param.OPTIONAL_TOPIC), Since.V2018,
+          "    help / help 2018                    this list / the 2018 list (Chinese)",
+          (p, a) -> help(p.out(), a.get(0))),
+      spec("disconnect", List.of(Param.PEERNAME), Since.V2018, "    disconnect [peername]               end the chat with a connected peer",
           (p, a) -> p.conversations().disconnect(a.get(0))),
-      new Spec(List.of("exit"), List.of(), Since.V2018, List.of("    exit                                退出程序"), true,
+      new Spec(List.of("exit"), List.of(), Since.V2018, List.of("    exit                                leave the network and chats, and quit"), true,
           (p, a) -> { }),
       spec("chat request", List.of(Param.PEERNAME), Since.ADDED,
-          "    chat request [peername]             request a chat with a peer from the last listpeer",
+          "    chat request [peername]             ask a peer from the last listpeer",
           (p, a) -> p.outgoing().request(a.get(0), p.server().lastPeerList())),
       new Spec(List.of("yes|no"), List.of(Param.OPTIONAL_PEERNAME), Since.ADDED, List.of(
-          "    yes / no                            answer the oldest chat request (the answer names it)",
-          "    yes [peername] / no [peername]      answer the chat request from that peer"), false,
+          "    yes / no                            answer the oldest chat request",
+          "    yes [peername] / no [peername]      answer that peer's chat request"), false,
           (p, a) -> p.incoming().answer(a.word().equals("yes"), a.get(0))),
       spec("pending", List.of(), Since.ADDED,
-          "    pending                             list the chat requests waiting for an answer",
-          (p, a) -> p.incoming().list()),
+          "    pending                             chat requests waiting, theirs and yours",
+          (p, a) -> pending(p)),
+      spec("talk", List.of(Param.OPTIONAL_PEERNAME), Since.ADDED,
+          "    talk [peername] / talk              talk to a peer (lines go to it) / stop",
+          (p, a) -> p.conversations().talk(a.get(0))),
+      spec("who", List.of(), Since.ADDED,
+          "    who                                 connected peers, idle time, identity",
+          (p, a) -> p.conversations().who()),
       spec("whois", List.of(Param.PEERNAME), Since.ADDED,
-          "    whois [peername]                    show a peer's key fingerprint: verified, unverified or changed",
+          "    whois [peername]                    a peer's key fingerprint and state",
           (p, a) -> p.out().line(p.trust() == null ? NO_IDENTITY : p.trust().whois(a.get(0), p.server().name()))),
       spec("trust", List.of(Param.PEERNAME), Since.ADDED,
-          "    trust [peername]                    accept the changed key a peer offered (compare fingerprints first)",
+          "    trust [peername]                    accept the changed key a peer offered",
           (p, a) -> p.out().line(p.trust() == null ? NO_IDENTITY : p.trust().trust(a.get(0)))));
 
+  /** The 2018 program's {@code help}, word for word ({@code help 2018}). */
+  public static final List<String> HELP_2018 = List.of(
+      "command list:",
+      "    register                            注册",
+      "    listpeer                            查看P2P网络内所有Peer",
+      "    exit network                        退出P2P网络",
+      "    chat request [host] [port]          发出聊天请求",
+      "    chat message [peername] [message]   发送聊天消息",
+      "    list connected peer                 查看已连接Peer",
+      "    help                                查看帮助",
+      "    disconnect                          断开与Peer的连接",
+      "    exit                                退出程序");
 
   private Commands() {}
 
@@ -127,15 +148,36 @@ public final class Commands {
     return new Spec(List.of(words.split(" ")), params, since, List.of(help), false, handler);
   }
 
-  /** The {@code help} text: the 2018 command list, word for word, then what this peer adds. */
+  /** The {@code help} text: every command once, in English, in table order. */
   public static List<String> helpLines() {
     List<String> lines = new ArrayList<>();
     lines.add("command list:");
-    TABLE.stream().filter(s -> s.since() == Since.V2018).forEach(s -> lines.addAll(s.help()));
-    lines.add("");
-    lines.add("also:");
-    TABLE.stream().filter(s -> s.since() == Since.ADDED).forEach(s -> lines.addAll(s.help()));
+    TABLE.forEach(s -> lines.addAll(s.help()));
+    lines.add("While talking, commands start with /: /talk OTHER, /talk, /help, /exit ...");
     return List.copyOf(lines);
+  }
+
+  private static void help(PeerOutput out, String topic) {
+    if (topic == null) {
+      helpLines().forEach(out::line);
+    } else if (topic.equals("2018")) {
+      HELP_2018.forEach(out::line);
+    } else {
+      out.line("usage: help  or  help 2018");
+    }
+  }
+
+  /** {@code pending}: requests waiting for this user's answer, then this peer's own still unanswered. */
+  private static void pending(Parts p) {
+    List<String> theirs = p.incoming().pendingLines();
+    List<String> ours = p.outgoing().pendingLines();
+    if (theirs.isEmpty() && ours.isEmpty()) {
+      p.out().line("no chat request is pending");
+      return;
+    }
+    p.out().line("pending chat requests:");
+    theirs.forEach(p.out()::line);
+    ours.forEach(p.out()::line);
   }
 
   /** The words a command line can start with, in table order. */

@@ -1,5 +1,9 @@
 package org.p2pchat.peer.internal;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.p2pchat.identity.Session;
@@ -12,6 +16,30 @@ import org.p2pchat.protocol.HostPort;
 public final class ConnectedPeers {
   private final Map<String, HostPort> peers = new LinkedHashMap<>();
   private final Map<String, Session> sessions = new LinkedHashMap<>();
+  /** When each peer last sent us a message or we sent it one, for {@code who}. */
+  private final Map<String, Instant> lastActive = new HashMap<>();
+  private final Clock clock;
+
+  public ConnectedPeers() {
+    this(Clock.systemUTC());
+  }
+
+  public ConnectedPeers(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Notes a message to or from {@code name}. */
+  public synchronized void touch(String name) {
+    if (peers.containsKey(name)) {
+      lastActive.put(name, clock.instant());
+    }
+  }
+
+  /** How long since the last message to or from {@code name} (or since it connected); null if not connected. */
+  public synchronized Duration idle(String name) {
+    Instant last = lastActive.get(name);
+    return last == null ? null : Duration.between(last, clock.instant());
+  }
 
   /** Records a peer; a later peer of the same name replaces the earlier one, as in 2018. */
   public synchronized void put(String name, HostPort address) {
@@ -22,6 +50,7 @@ public final class ConnectedPeers {
   public synchronized void put(String name, HostPort address, Session session) {
     peers.remove(name);
     peers.put(name, address);
+    lastActive.put(name, clock.instant());
     if (session == null) {
       sessions.remove(name);
     } else {
@@ -45,6 +74,7 @@ public final class ConnectedPeers {
   /** Removes and returns the peer's address, or null if it was not connected. */
   public synchronized HostPort remove(String name) {
     sessions.remove(name);
+    lastActive.remove(name);
     return peers.remove(name);
   }
 
@@ -53,6 +83,7 @@ public final class ConnectedPeers {
     boolean removed = peers.remove(name, address);
     if (removed) {
       sessions.remove(name);
+      lastActive.remove(name);
     }
     return removed;
   }
@@ -70,6 +101,7 @@ public final class ConnectedPeers {
     Map<String, HostPort> all = new LinkedHashMap<>(peers);
     peers.clear();
     sessions.clear();
+    lastActive.clear();
     return all;
   }
 }

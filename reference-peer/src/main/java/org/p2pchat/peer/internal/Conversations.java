@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.p2pchat.identity.Handshake;
 import org.p2pchat.identity.IdentityException;
 import org.p2pchat.identity.Session;
+import java.util.function.Function;
 import org.p2pchat.peer.PeerOutput;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.model.ChatMessage;
@@ -21,14 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chatting with connected peers: sending and showing messages, listing and disconnecting. With a verified
- * identity-v1 session, CHAT_MESSAGE and DISCONNECT are sealed both ways, and nothing unsealed, unopenable or
- * replayed in that peer's name is acted on; a plaintext message naming a pinned peer is never shown as its words.
+ * Chatting with connected peers: sending and showing messages, the current conversation ({@code talk}),
+ * listing ({@code list connected peer}, {@code who}) and disconnecting. With a verified identity-v1 session,
+ * CHAT_MESSAGE and DISCONNECT are sealed both ways, and nothing unsealed, unopenable or replayed in that peer's
+ * name is acted on; a plaintext message naming a pinned peer is never shown as its words.
  */
 public final class Conversations {
   private static final Logger log = LoggerFactory.getLogger(Conversations.class);
   static final String CHAT_MESSAGE = "CHAT_MESSAGE";
   static final String DISCONNECT = "DISCONNECT";
+  /** What {@code who} shows in its identity column until something verifies peers. */
+  public static final Function<String, String> NOT_VERIFIED = name -> "-";
+  /** The schema's limit on a message's text (characters), kept for sealed text too. */
+  static final int MAX_MESSAGE_CHARS = 65_536;
 
   private final Identity me;
   private final Outbox outbox;
@@ -36,19 +44,27 @@ public final class Conversations {
   private final ConnectedPeers connected;
   private final PeerTrust trust;
   private final AwaitingConfirm awaiting;
+  private final Capabilities capabilities;
+  /** The identity column of {@code who}: a peer name to its verification state (the identity feature's hook). */
+  private final Function<String, String> verification;
+  /** The peer that lines without a leading {@code /} go to, or null. */
+  private volatile String current;
 
-  public Conversations(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected) {
-    this(me, outbox, out, connected, null, new AwaitingConfirm());
+  public Conversations(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected,
+      Capabilities capabilities, Function<String, String> verification) {
+    this(me, outbox, out, connected, capabilities, verification, null, new AwaitingConfirm());
   }
 
-  Conversations(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected, PeerTrust trust,
-      AwaitingConfirm awaiting) {
+  Conversations(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected, Capabilities capabilities,
+      Function<String, String> verification, PeerTrust trust, AwaitingConfirm awaiting) {
     this.me = me;
     this.outbox = outbox;
     this.out = out;
     this.connected = connected;
     this.trust = trust;
     this.awaiting = awaiting;
+    this.capabilities = capabilities;
+    this.verification = verification;
   }
 
   public void registerHandlers(Dispatcher dispatcher) {
@@ -56,24 +72,62 @@ public final class Conversations {
     dispatcher.on(Disconnect.class, this::onDisconnect);
   }
 
-  /** {@code chat message PEERNAME MESSAGE}. */
+  /**
+   * {@code chat message PEERNAME MESSAGE}. A peer that advertised {@code eof} gets up to the schema's
+   * limit in raw UTF-8; any other is treated as a 2018 program (at most 1,024 bytes, one read).
+   */
   public void send(String peername, String message) {
     HostPort address = connected.get(peername);
     if (address == null) {
       out.line(notConnected(peername));
       return;
     }
+    // A peer that advertised eof reads to end of stream: long text, raw UTF-8 (sealed or not).
+    boolean eof = capabilities.has(peername, Capabilities.EOF);
     Session session = connected.session(peername);
+    ChatMessage chat;
     if (session == null) {
-      outbox.send(address, new ChatMessage().withPeername(me.name()).withMessage(message));
+      chat = new ChatMessage().withPeername(me.name()).withMessage(message);
+    } else {
+      if (message.codePointCount(0, message.length()) > MAX_MESSAGE_CHARS) {
+        out.line("not sent to " + Lines.printable(peername) + ": message is over " + MAX_MESSAGE_CHARS
+            + " characters");
+        return;
+      }
+      ObjectNode plain = PeerTrust.JSON.createObjectNode().put("message", message);
+      Session.Sealed sealed = seal(session, CHAT_MESSAGE, plain);
+      if (sealed == null) {
+        return;
+      }
+      chat = new ChatMessage().withPeername(me.name()).withSeq(sealed.seq()).withBox(sealed.boxBase64url());
+    }
+    boolean sent = eof ? outbox.sendUtf8(address, chat) : outbox.send(address, chat);
+    if (sent) {
+      connected.touch(peername);
+    }
+  }
+
+  /** {@code talk PEERNAME}: lines not starting with {@code /} go to that peer; {@code talk} alone leaves. */
+  public void talk(String peername) {
+    if (peername == null) {
+      String was = current;
+      current = null;
+      out.line(was == null ? "not in a conversation (\"talk PEERNAME\" starts one)"
+          : "left the conversation with " + Lines.printable(was));
       return;
     }
-    ObjectNode plain = PeerTrust.JSON.createObjectNode().put("message", message);
-    Session.Sealed sealed = seal(session, CHAT_MESSAGE, plain);
-    if (sealed != null) {
-      outbox.send(address, new ChatMessage().withPeername(me.name()).withSeq(sealed.seq())
-          .withBox(sealed.boxBase64url()));
+    if (!connected.contains(peername)) {
+      out.line(notConnected(peername));
+      return;
     }
+    current = peername;
+    out.line("talking to " + Lines.printable(peername) + ": plain lines go to " + Lines.printable(peername)
+        + "; /talk leaves, /help lists commands");
+  }
+
+  /** The current conversation's peer, or null. */
+  public String current() {
+    return current;
   }
 
   /** {@code list connected peer}. */
@@ -87,7 +141,23 @@ public final class Conversations {
     peers.forEach((name, address) -> out.line(Lines.peer(name, address)));
   }
 
-  /** {@code disconnect PEERNAME}. */
+  /** {@code who}: connected peers with their idle time and identity state. */
+  public void who() {
+    Map<String, HostPort> peers = connected.snapshot();
+    if (peers.isEmpty()) {
+      out.line("no connected peers");
+      return;
+    }
+    out.line(String.format(Locale.ROOT, "    %-16s %-24s %-8s %s", "PEER", "ADDRESS", "IDLE", "IDENTITY"));
+    peers.forEach((name, address) -> {
+      Duration idle = connected.idle(name);
+      out.line(String.format(Locale.ROOT, "    %-16s %-24s %-8s %s", Lines.printable(name),
+          Lines.printable(address.toString()), idle == null ? "-" : idle(idle),
+          Lines.printable(verification.apply(name))));
+    });
+  }
+
+  /** {@code disconnect PEERNAME}; says so, since the other side is the one that prints the 2018 line. */
   public void disconnect(String peername) {
     Session session = connected.session(peername);
     HostPort address = connected.remove(peername);
@@ -95,15 +165,17 @@ public final class Conversations {
       out.line(notConnected(peername));
       return;
     }
+    capabilities.forget(peername);
     Disconnect d = disconnectFor(session);
-    if (d != null) {
-      outbox.send(address, d);
-    }
+    boolean told = d != null && outbox.send(address, d);
+    out.line("disconnected from " + Lines.named(peername, address) + (told ? "" : " (it could not be told)"));
+    endConversationWith(peername);
   }
 
   /** Disconnects from everyone, for exit; the futures complete once each is sent or failed. */
   public List<CompletableFuture<Boolean>> disconnectAll() {
     List<CompletableFuture<Boolean>> sends = new ArrayList<>();
+    current = null;
     Map<String, Session> sessions = connected.sessions();
     connected.takeAll().forEach((name, address) -> {
       Disconnect d = disconnectFor(sessions.get(name));
@@ -123,9 +195,28 @@ public final class Conversations {
       showMessage(peername, plain);
     } else if (DISCONNECT.equals(opened.msgtype())) {
       if (connected.remove(peername) != null) {
-        out.line(Lines.disconnectedFrom(peername));
+        peerLeft(peername);
       }
     }
+  }
+
+  /** Idle time as {@code 12 s}, {@code 5 min}, {@code 2 h 5 min}. */
+  static String idle(Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    if (s < 60) {
+      return s + " s";
+    }
+    if (s < 3600) {
+      return (s / 60) + " min";
+    }
+    return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+  }
+
+  /** {@code name} left (its DISCONNECT was acted on): its capabilities and conversation end with it. */
+  private void peerLeft(String name) {
+    capabilities.forget(name);
+    out.line(Lines.disconnectedFrom(name));
+    endConversationWith(name);
   }
 
   private Disconnect disconnectFor(Session session) {
@@ -161,6 +252,7 @@ public final class Conversations {
       return;
     }
     if (connected.contains(name)) {
+      connected.touch(name);
       out.line(Lines.message(name, message.getMessage()));
     } else {
       log.info("dropped CHAT_MESSAGE from {}: {} is not a connected peer", ctx.remote(), Lines.printable(name));
@@ -172,7 +264,7 @@ public final class Conversations {
     if (disconnect.getBox() != null || disconnect.getSeq() != null) {
       if (open(DISCONNECT, name, disconnect.getSeq(), disconnect.getBox(), ctx) != null
           && connected.remove(name) != null) {
-        out.line(Lines.disconnectedFrom(name));
+        peerLeft(name);
       }
       return;
     }
@@ -180,7 +272,7 @@ public final class Conversations {
       return;
     }
     if (connected.remove(name) != null) {
-      out.line(Lines.disconnectedFrom(name));
+      peerLeft(name);
     } else {
       log.info("ignored DISCONNECT from {}: {} is not a connected peer", ctx.remote(), Lines.printable(name));
     }
@@ -242,6 +334,7 @@ public final class Conversations {
       trust.refused("sealed CHAT_MESSAGE from " + name + " has no message text");
       return;
     }
+    connected.touch(name);
     out.line(Lines.message(name, text.asText()));
   }
 
@@ -259,6 +352,13 @@ public final class Conversations {
       return java.util.Base64.getUrlDecoder().decode(box);
     } catch (IllegalArgumentException e) {
       return null;
+    }
+  }
+
+  private void endConversationWith(String peername) {
+    if (peername.equals(current)) {
+      current = null;
+      out.line("conversation with " + Lines.printable(peername) + " ended");
     }
   }
 

@@ -12,11 +12,13 @@ public final class Identity {
   private final String name;
   private final String host;
   private final IntSupplier port;
+  private final Capabilities capabilities;
 
-  public Identity(String name, String host, IntSupplier port) {
+  public Identity(String name, String host, IntSupplier port, Capabilities capabilities) {
     this.name = name;
     this.host = host;
     this.port = port;
+    this.capabilities = capabilities;
   }
 
   public String name() {
@@ -38,10 +40,12 @@ public final class Identity {
   }
 
   ChatRequest chatRequest() {
-    return new ChatRequest().withPeername(name).withHost(host).withPort(port.getAsInt());
+    return new ChatRequest().withPeername(name).withHost(host).withPort(port.getAsInt())
+        .withFeatures(capabilities.advertised());
   }
 
   ChatAccept chatAccept() {
-    return new ChatAccept().withPeername(name).withHost(host).withPort(port.getAsInt());
+    return new ChatAccept().withPeername(name).withHost(host).withPort(port.getAsInt())
+        .withFeatures(capabilities.advertised());
   }
 }

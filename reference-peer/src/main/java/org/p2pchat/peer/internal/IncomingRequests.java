@@ -56,14 +56,18 @@ public final class IncomingRequests {
   private final Map<Long, IncomingRequest> pending = new LinkedHashMap<>();
   private long nextId = 1;
 
+  private final Capabilities capabilities;
+
   public IncomingRequests(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected, Duration expiry,
-      boolean autoAccept, ScheduledExecutorService timer, Clock clock) {
-    this(me, outbox, out, connected, expiry, autoAccept, timer, clock, null, new AwaitingConfirm(), null);
+      boolean autoAccept, ScheduledExecutorService timer, Clock clock, Capabilities capabilities) {
+    this(me, outbox, out, connected, expiry, autoAccept, timer, clock, capabilities, null, new AwaitingConfirm(),
+        null);
   }
 
   IncomingRequests(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected, Duration expiry,
-      boolean autoAccept, ScheduledExecutorService timer, Clock clock, PeerTrust trust, AwaitingConfirm awaiting,
-      Conversations conversations) {
+      boolean autoAccept, ScheduledExecutorService timer, Clock clock, Capabilities capabilities, PeerTrust trust,
+      AwaitingConfirm awaiting, Conversations conversations) {
+    this.capabilities = capabilities;
     this.trust = trust;
     this.awaiting = awaiting;
     this.conversations = conversations;
@@ -108,6 +112,7 @@ public final class IncomingRequests {
         return;
       }
     }
+    capabilities.record(name, request.getFeatures());
     if (autoAccept) {
       out.line(Lines.chatRequest(name, address) + claim);
       acceptInBackground(name, address, handshake);
@@ -161,20 +166,18 @@ public final class IncomingRequests {
     }
   }
 
-  /** {@code pending}. */
-  public void list() {
-    List<IncomingRequest> items = snapshot();
-    if (items.isEmpty()) {
-      out.line("no chat request is pending");
-      return;
-    }
-    out.line("pending chat requests:");
+  /** The lines of {@code pending} for requests waiting for this user's answer, with age and expiry. */
+  public List<String> pendingLines() {
+    List<String> lines = new ArrayList<>();
     Instant now = clock.instant();
-    for (IncomingRequest item : items) {
+    for (IncomingRequest item : snapshot()) {
       Duration left = Duration.between(now, item.deadline());
-      out.line("    " + item.describe() + " (expires in "
-          + Durations.describe(left.isNegative() ? Duration.ZERO : left) + ")");
+      Duration age = expiry.minus(left);
+      lines.add("    from " + item.describe() + ", asked " + Math.max(0, age.toSeconds()) + " s ago (expires in "
+          + Durations.describe(left.isNegative() ? Duration.ZERO : left.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+          + "; yes/no " + Lines.printable(item.peername()) + " answers it)");
     }
+    return lines;
   }
 
   /** Refuses every request still waiting, for exit; the futures complete once each is sent or failed. */

@@ -14,6 +14,7 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.p2pchat.peer.ChatPeer;
@@ -33,6 +34,8 @@ public final class JLineConsole implements Console {
   private final LineReader reader;
   private final boolean captureStderr;
   private volatile Supplier<? extends Collection<String>> peerNames = List::of;
+  private volatile Supplier<String> prompt = () -> PROMPT;
+  private volatile String shownPrompt = PROMPT;
 
   /**
    * A console on {@code terminal}. With {@code captureStderr}, log lines written to System.err while
@@ -54,11 +57,16 @@ public final class JLineConsole implements Console {
 
   /** The process's own terminal, UTF-8 whatever the locale says (as Python 3.7+ treats C/POSIX). */
   public static JLineConsole system() throws IOException {
+    return system(stderrIsTerminal());
+  }
+
+  /** The process's own terminal; {@code captureStderr} false when the logs already go elsewhere (a log file). */
+  public static JLineConsole system(boolean captureStderr) throws IOException {
     Terminal terminal = TerminalBuilder.builder()
         .system(true)
         .encoding(UTF_8)
         .build();
-    return new JLineConsole(terminal, stderrIsTerminal());
+    return new JLineConsole(terminal, captureStderr);
   }
 
   /** True if a real terminal (not a dumb one) backs this console. */
@@ -72,6 +80,13 @@ public final class JLineConsole implements Console {
 
   @Override
   public void line(String text) {
+    // A line may come with a new prompt (a conversation that ended): set it first, so that printAbove,
+    // which erases and redraws the line being typed, draws the new prompt cleanly.
+    String wanted = prompt.get();
+    if (reader.isReading() && !wanted.equals(shownPrompt) && reader instanceof LineReaderImpl impl) {
+      shownPrompt = wanted;
+      impl.setPrompt(wanted);
+    }
     reader.printAbove(text);
   }
 
@@ -87,6 +102,7 @@ public final class JLineConsole implements Console {
   @Override
   public void run(ChatPeer peer) {
     peerNames = peer::knownPeerNames;
+    prompt = peer::prompt;
     PrintStream stderr = System.err;
     if (captureStderr) {
       System.setErr(new PrintStream(new LineSink(this::line), true, UTF_8));
@@ -95,7 +111,8 @@ public final class JLineConsole implements Console {
       while (true) {
         String line;
         try {
-          line = reader.readLine(PROMPT);
+          shownPrompt = peer.prompt();
+          line = reader.readLine(shownPrompt);
         } catch (UserInterruptException | EndOfFileException e) {
           break;
         }

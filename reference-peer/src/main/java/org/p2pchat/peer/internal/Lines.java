@@ -50,14 +50,24 @@ public final class Lines {
   }
 
   /**
-   * Text from the network with control characters replaced by {@code ?}, so a peer cannot move the
-   * cursor, clear the screen or forge extra lines on ours.
+   * Text from the network made safe for one terminal line: C0 and C1 control characters (ESC, so every
+   * escape sequence, included), line and paragraph separators, and invisible format characters (bidi
+   * overrides and isolates, zero-width spaces, BOM) become {@code ?}, as do lone surrogates. A peer can then
+   * neither move the cursor, clear the screen, forge extra lines nor reorder what we show. The zero-width
+   * joiner stays: emoji sequences need it.
    */
   public static String printable(String text) {
+    if (text == null) {
+      return "";
+    }
     StringBuilder sb = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+      boolean loneSurrogate = Character.isHighSurrogate(c)
+          ? i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))
+          : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || loneSurrogate
+          || (Character.getType(c) == Character.FORMAT && c != '\u200D')) {
         if (sb == null) {
           sb = new StringBuilder(text);
         }

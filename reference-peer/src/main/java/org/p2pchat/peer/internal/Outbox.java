@@ -8,6 +8,7 @@ import org.p2pchat.sdk.Node;
 import org.p2pchat.sdk.ProtocolException;
 import org.p2pchat.sdk.RejectReason;
 import org.p2pchat.sdk.SendException;
+import org.p2pchat.sdk.Sender;
 
 /**
  * Sends messages and turns every failure into one line for the user, so an unreachable server or
@@ -16,11 +17,41 @@ import org.p2pchat.sdk.SendException;
 public final class Outbox {
   private final java.util.function.Supplier<Node> node;
   private final PeerOutput out;
+  /** Sends to counterparts that advertised {@code eof}: no 1,024-byte cap, raw UTF-8. */
+  private final Sender wide;
 
   /** {@code node} is asked at send time: handlers (which send) are registered before the node is built. */
-  public Outbox(java.util.function.Supplier<Node> node, PeerOutput out) {
+  public Outbox(java.util.function.Supplier<Node> node, PeerOutput out, java.time.Duration connectTimeout) {
     this.node = node;
     this.out = out;
+    this.wide = Sender.builder().maxBytes(Utf8Wire.MAX_BYTES).connectTimeout(connectTimeout).asyncThreads(1).build();
+  }
+
+  /** Stops the sender of long messages (the node's own stops with the node). */
+  public void close() {
+    wide.close();
+  }
+
+  /**
+   * Sends to a counterpart that advertised {@code eof} (it reads to end of stream and decodes UTF-8): up to
+   * the schema's limits, non-ASCII as raw UTF-8. False (after telling the user why) if not sent.
+   */
+  public boolean sendUtf8(HostPort to, Object message) {
+    byte[] bytes;
+    try {
+      bytes = Utf8Wire.encode(message);
+    } catch (IllegalArgumentException e) {
+      out.line("not sending " + org.p2pchat.protocol.WireJson.typeOf(message).wireName() + " to " + to + ": "
+          + e.getMessage());
+      return false;
+    }
+    try {
+      wide.sendRaw(to, bytes);
+      return true;
+    } catch (SendException e) {
+      out.line(e.getMessage());
+      return false;
+    }
   }
 
   /** Sends on the calling thread; false (after telling the user why) if it could not be sent. */

@@ -2,6 +2,7 @@ package org.p2pchat.peer.internal;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.List;
 import org.p2pchat.protocol.HostPort;
 
@@ -12,25 +13,43 @@ import org.p2pchat.protocol.HostPort;
 final class OutgoingRequest {
   private final HostPort target;
   private final List<InetAddress> resolved;
+  /** The peer's name if the user gave one ({@code chat request PEERNAME}), else null. */
+  private final String name;
+  private final Instant sentAt;
 
-  private OutgoingRequest(HostPort target, List<InetAddress> resolved) {
+  private OutgoingRequest(HostPort target, List<InetAddress> resolved, String name, Instant sentAt) {
     this.target = target;
     this.resolved = resolved;
+    this.name = name;
+    this.sentAt = sentAt;
+  }
+
+  static OutgoingRequest to(HostPort target) {
+    return to(target, null, Instant.now());
   }
 
   /** Resolves now, on the command thread, so matching an answer later never waits for DNS. */
-  static OutgoingRequest to(HostPort target) {
+  static OutgoingRequest to(HostPort target, String name, Instant sentAt) {
     List<InetAddress> resolved;
     try {
       resolved = List.of(InetAddress.getAllByName(target.host()));
     } catch (UnknownHostException | SecurityException e) {
       resolved = List.of();
     }
-    return new OutgoingRequest(target, resolved);
+    return new OutgoingRequest(target, resolved, name, sentAt);
   }
 
   HostPort target() {
     return target;
+  }
+
+  Instant sentAt() {
+    return sentAt;
+  }
+
+  /** {@code bob at localhost:4000}, or just the address when no name was given. */
+  String describe() {
+    return name == null ? target.toString() : Lines.printable(name) + " at " + target;
   }
 
   /** True if a connection from {@code source} could come from the peer this request went to. */

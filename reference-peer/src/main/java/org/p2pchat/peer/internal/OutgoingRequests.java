@@ -2,9 +2,13 @@ package org.p2pchat.peer.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -53,16 +57,23 @@ public final class OutgoingRequests {
   private final Duration answerTimeout;
   private final PeerTrust trust;
   private final Function<String, IdentityKey> listedKey;
+  private final Capabilities capabilities;
+  /** How long the other side is assumed to let a request wait (ours: --request-expiry) before refusing it. */
+  private final Duration theirExpiry;
+  private final Clock clock;
   private final PendingReplies<OutgoingRequest, Answer> pending = new PendingReplies<>();
   private final Map<OutgoingRequest, Attempt> attempts = new ConcurrentHashMap<>();
+  /** The same requests, for {@code pending}: PendingReplies keeps its keys to itself. */
+  private final Map<HostPort, OutgoingRequest> waiting = new LinkedHashMap<>();
 
   public OutgoingRequests(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected,
-      Duration answerTimeout) {
-    this(me, outbox, out, connected, answerTimeout, null, name -> null);
+      Duration answerTimeout, Capabilities capabilities, Duration theirExpiry, Clock clock) {
+    this(me, outbox, out, connected, answerTimeout, capabilities, theirExpiry, clock, null, name -> null);
   }
 
   OutgoingRequests(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected, Duration answerTimeout,
-      PeerTrust trust, Function<String, IdentityKey> listedKey) {
+      Capabilities capabilities, Duration theirExpiry, Clock clock, PeerTrust trust,
+      Function<String, IdentityKey> listedKey) {
     this.me = me;
     this.outbox = outbox;
     this.out = out;
@@ -70,6 +81,9 @@ public final class OutgoingRequests {
     this.answerTimeout = answerTimeout;
     this.trust = trust;
     this.listedKey = listedKey;
+    this.capabilities = capabilities;
+    this.theirExpiry = theirExpiry;
+    this.clock = clock;
   }
 
   public void registerHandlers(Dispatcher dispatcher) {
@@ -94,7 +108,13 @@ public final class OutgoingRequests {
   }
 
   private void requestAs(HostPort target, String expectedName) {
-    OutgoingRequest request = OutgoingRequest.to(target);
+    for (Map.Entry<String, HostPort> peer : connected.snapshot().entrySet()) {
+      if (sameEndpoint(peer.getValue(), target)) {
+        alreadyConnected(peer.getKey(), peer.getValue());
+        return;
+      }
+    }
+    OutgoingRequest request = OutgoingRequest.to(target, expectedName, clock.instant());
     if (pending.isPending(request)) {
       out.line("already waiting for " + target + " to answer a chat request");
       return;
@@ -111,6 +131,9 @@ public final class OutgoingRequests {
       message.withFeatures(new java.util.LinkedHashSet<>(f.features())).withIdkey(f.idkey()).withEphkey(f.ephkey()).withNonce(f.nonce());
       attempts.put(request, new Attempt(handshake, expectedName, expected));
     }
+    synchronized (waiting) {
+      waiting.put(target, request);
+    }
     // Expect before sending: a quick peer may answer before send() returns.
     pending.expect(request, answerTimeout).whenComplete((answer, error) -> settle(request, answer, error));
     out.line("sending chat request to " + target);
@@ -119,8 +142,30 @@ public final class OutgoingRequests {
     }
   }
 
+  /** The lines of {@code pending} for our own requests: to whom, how long ago, when we give up. */
+  public List<String> pendingLines() {
+    List<OutgoingRequest> items;
+    synchronized (waiting) {
+      items = new ArrayList<>(waiting.values());
+    }
+    Instant now = clock.instant();
+    List<String> lines = new ArrayList<>();
+    for (OutgoingRequest r : items) {
+      Duration age = Duration.between(r.sentAt(), now);
+      Duration left = answerTimeout.minus(age);
+      lines.add("    to " + r.describe() + ", sent " + seconds(age) + " ago (waiting for their answer; we give up in "
+          + seconds(left) + ")");
+    }
+    return lines;
+  }
+
   /** {@code chat request PEERNAME}, with the address from the last listpeer. */
   public void request(String peername, Map<String, HostPort> lastPeerList) {
+    HostPort connectedAt = connected.get(peername);
+    if (connectedAt != null) {
+      alreadyConnected(peername, connectedAt);
+      return;
+    }
     HostPort address = lastPeerList.get(peername);
     if (address == null) {
       out.line("unknown peer " + Lines.printable(peername)
@@ -136,9 +181,13 @@ public final class OutgoingRequests {
 
   private void settle(OutgoingRequest request, Answer answer, Throwable error) {
     attempts.remove(request);
+    synchronized (waiting) {
+      waiting.remove(request.target(), request);
+    }
     if (answer != null && answer.accept() != null) {
       ChatAccept accept = answer.accept();
       // Chat at the address we reached; the advertised one is shown, as in 2018.
+      capabilities.record(accept.getPeername(), accept.getFeatures());
       connected.put(accept.getPeername(), request.target(), answer.session());
       HostPort advertised = new HostPort(accept.getHost(), accept.getPort());
       out.line(Lines.chatAccept(accept.getPeername(), advertised));
@@ -147,6 +196,14 @@ public final class OutgoingRequests {
       }
     } else if (answer != null) {
       out.line(Lines.CHAT_REFUSE);
+      Duration waited = Duration.between(request.sentAt(), clock.instant());
+      // CHAT_REFUSE carries nothing: a refusal that comes when their expiry would have run out is one.
+      if (waited.compareTo(theirExpiry.minusSeconds(1)) >= 0) {
+        out.line("refused by " + request.describe() + " after " + seconds(waited)
+            + ": the request expired there unanswered");
+      } else {
+        out.line("refused by " + request.describe() + " after " + seconds(waited) + ": they answered no");
+      }
     } else if (unwrap(error) instanceof TimeoutException) {
       out.line("no answer to the chat request to " + request.target() + " within "
           + Durations.describe(answerTimeout) + "; gave up");
@@ -286,6 +343,28 @@ public final class OutgoingRequests {
     }
     trust.refused("CHAT_REFUSE in the name of " + name + " from " + ctx.remote()
         + (last == null ? ": no chat request of ours waits for it" : " (" + last.reason() + "): " + last.getMessage()));
+  }
+
+  private void alreadyConnected(String name, HostPort address) {
+    out.line("already connected to " + Lines.named(name, address) + "; no chat request sent (\"talk "
+        + Lines.printable(name) + "\" to chat)");
+  }
+
+  /** Equal, or the same port on two spellings of this machine (a 2018 peer advertises "localhost"). */
+  private static boolean sameEndpoint(HostPort a, HostPort b) {
+    if (a.equals(b)) {
+      return true;
+    }
+    return a.port() == b.port() && isLoopback(a.host()) && isLoopback(b.host());
+  }
+
+  private static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+  }
+
+  private static String seconds(Duration d) {
+    return Math.max(0, d.toSeconds()) + " s";
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -67,6 +67,17 @@ public final class PeerCommand implements Callable<Integer> {
   @Option(names = "--plain", description = "Read one command per line and print plain lines, even on a terminal.")
   boolean plain;
 
+  @Option(names = "--log", paramLabel = "FILE",
+      description = "Where warnings (bad messages from the network...) are logged (default: ~/.p2pchat/NAME.log).")
+  Path log;
+
+  @Option(names = "--verbose", description = "Show every log line on screen too, not one summary line a minute.")
+  boolean verbose;
+
+  @Option(names = "--timestamps", negatable = true,
+      description = "HH:MM before incoming lines (default: on in a terminal, off in plain mode).")
+  Boolean timestamps;
+
   private final Streams streams;
 
   public PeerCommand(Streams streams) {
@@ -100,8 +111,10 @@ public final class PeerCommand implements Callable<Integer> {
         return 2;
       }
     }
+    LogFile logFile = null;
     try (Console console = openConsole()) {
-      Integer listenPort = port != null ? port : askPort(console);
+      boolean terminal = console instanceof JLineConsole;
+      Integer listenPort = port != null ? port : askPort(console, terminal);
       String peerName = name != null ? name : askName(console);
       if (listenPort == null || peerName == null) {
         streams.err().println("p2pchat peer: no " + (listenPort == null ? "port" : "name") + " given");
@@ -117,6 +130,16 @@ public final class PeerCommand implements Callable<Integer> {
         streams.err().println("p2pchat peer: " + e.getMessage());
         return 2;
       }
+      // The log goes to a file so that warnings never land on the chat screen (tests running in-process
+      // route it only when they ask with --log: standard error is the whole JVM's).
+      if (streams.system() || log != null) {
+        Path where = log != null ? log : LogFile.defaultPath(peerName);
+        try {
+          logFile = LogFile.install(where, verbose ? console::line : null);
+        } catch (java.io.IOException | RuntimeException e) {
+          streams.err().println("p2pchat peer: cannot write the log " + where + " (" + e + "); logging to stderr");
+        }
+      }
       ChatPeer peer = ChatPeer.builder()
           .name(peerName)
           .identity(id.keyPair(), known)
@@ -128,12 +151,17 @@ public final class PeerCommand implements Callable<Integer> {
           .server(server)
           .autoAccept(autoAccept)
           .requestExpiry(Duration.ofSeconds(requestExpirySeconds))
+          .timestamps(timestamps != null ? timestamps : terminal)
+          .verbose(verbose)
+          .logName(logFile != null ? logFile.shortName() : "stderr")
           .output(console)
           .build();
       try {
         peer.start();
       } catch (IOException e) {
-        streams.err().println("p2pchat peer: " + e.getMessage());
+        streams.err().println("p2pchat peer: cannot listen on port " + listenPort + ": " + e.getMessage()
+            + (port == null ? " (serverport asks for this peer's own port, not the server's;"
+                + " the server is --server HOST:PORT, default localhost:30000; 0 picks a free port)" : ""));
         peer.close();
         return 2;
       }
@@ -149,13 +177,18 @@ public final class PeerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       streams.err().println("p2pchat peer: " + e.getMessage());
       return 2;
+    } finally {
+      if (logFile != null) {
+        logFile.close();
+      }
     }
   }
 
   private Console openConsole() {
     if (streams.system() && !plain && System.console() != null) {
       try {
-        JLineConsole console = JLineConsole.system();
+        // The logs go to a file (--log), not above the prompt.
+        JLineConsole console = JLineConsole.system(false);
         if (console.isInteractive()) {
           return console;
         }
@@ -167,9 +200,12 @@ public final class PeerCommand implements Callable<Integer> {
     return new PlainConsole(streams.in(), streams.out());
   }
 
-  private static Integer askPort(Console console) {
+  /** On a terminal the 2018 question says what it asks for; a script sees the 2018 words exactly. */
+  static final String PORT_QUESTION_TERMINAL = "serverport (this peer's own port; 0 picks one): ";
+
+  private static Integer askPort(Console console, boolean terminal) {
     while (true) {
-      String answer = console.ask("serverport: ");
+      String answer = console.ask(terminal ? PORT_QUESTION_TERMINAL : "serverport: ");
       if (answer == null) {
         return null;
       }

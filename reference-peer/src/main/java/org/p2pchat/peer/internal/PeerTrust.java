@@ -128,6 +128,11 @@ public final class PeerTrust {
     return true;
   }
 
+  /** A name's verification state for {@code who}: verified, unverified, changed or unknown. */
+  public String status(String name) {
+    return known.whois(name).status().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** {@code whois NAME}. */
   String whois(String name, String me) {
     if (name.equals(me)) {

@@ -51,6 +51,8 @@ public final class ServerSession {
   private final PeerOutput out;
   private final Duration replyTimeout;
   private final PendingReplies<HostPort, Boolean> registerAnswer = new PendingReplies<>();
+  /** A LISTPEER in flight; a server that does not know us (never registered, or dropped) stays silent. */
+  private final PendingReplies<HostPort, Boolean> listAnswer = new PendingReplies<>();
   private final Object lock = new Object();
   /** The server said REGISTER_SUCCESS and we have not left since. */
   private boolean registered;
@@ -120,8 +122,21 @@ public final class ServerSession {
       out.line(NO_SERVER_LINE);
       return;
     }
-    if (outbox.send(server, signedListpeer()) && !isRegistered()
-        && !registerAnswer.isPending(server)) {
+    CompletableFuture<Boolean> answer = null;
+    if (!listAnswer.isPending(server)) {
+      answer = listAnswer.expect(server, replyTimeout);
+      answer.whenComplete((ok, error) -> {
+        if (unwrap(error) instanceof TimeoutException) {
+          out.line("no answer from the server at " + server + " to listpeer within " + Durations.describe(replyTimeout)
+              + " (it lists peers only to registered names: try \"register\")");
+        }
+      });
+    }
+    if (!outbox.send(server, signedListpeer())) {
+      if (answer != null) {
+        listAnswer.fail(server, new IllegalStateException("not sent"));
+      }
+    } else if (!isRegistered() && !registerAnswer.isPending(server)) {
       out.line("(not registered: a server lists peers only to registered names)");
     }
   }
@@ -240,6 +255,7 @@ public final class ServerSession {
     if (!authentic("LISTPEER", ctx)) {
       return;
     }
+    listAnswer.completeOldest(key -> true, true);
     Map<String, HostPort> peers = new LinkedHashMap<>(reply.getPeerlist());
     Map<String, IdentityKey> keys = new HashMap<>();
     JsonNode listed = ctx.tree().path("msgdata").path("keys");

@@ -16,14 +16,15 @@ public final class Wiring {
 
   public static Parts wire(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected, HostPort server,
       Duration replyTimeout, Duration requestExpiry, boolean autoAccept, ScheduledExecutorService timer, Clock clock,
-      PeerTrust trust) {
+      PeerTrust trust, Capabilities capabilities, java.util.function.Function<String, String> verification) {
     AwaitingConfirm awaiting = new AwaitingConfirm();
     ServerSession session = new ServerSession(me, server, outbox, out, replyTimeout, trust);
     OutgoingRequests outgoing = new OutgoingRequests(me, outbox, out, connected, requestExpiry.plus(replyTimeout),
-        trust, session::listedKey);
-    Conversations conversations = new Conversations(me, outbox, out, connected, trust, awaiting);
+        capabilities, requestExpiry, clock, trust, session::listedKey);
+    Conversations conversations = new Conversations(me, outbox, out, connected, capabilities, verification, trust,
+        awaiting);
     IncomingRequests incoming = new IncomingRequests(me, outbox, out, connected, requestExpiry, autoAccept, timer,
-        clock, trust, awaiting, conversations);
+        clock, capabilities, trust, awaiting, conversations);
     return new Parts(session, outgoing, incoming, conversations);
   }
 }

@@ -84,7 +84,7 @@ class CommandsTest {
   }
 
   @Test
-  void helpIsThe2018ListWordForWordThenEachAdditionOnce() {
+  void help2018IsThe2018ListWordForWord() {
     assertEquals(List.of(
         "command list:",
         "    register                            注册",
@@ -95,16 +95,26 @@ class CommandsTest {
         "    list connected peer                 查看已连接Peer",
         "    help                                查看帮助",
         "    disconnect                          断开与Peer的连接",
-        "    exit                                退出程序",
-        "",
-        "also:",
-        "    chat request [peername]             request a chat with a peer from the last listpeer",
-        "    yes / no                            answer the oldest chat request (the answer names it)",
-        "    yes [peername] / no [peername]      answer the chat request from that peer",
-        "    pending                             list the chat requests waiting for an answer",
-        "    whois [peername]                    show a peer's key fingerprint: verified, unverified or changed",
-        "    trust [peername]                    accept the changed key a peer offered (compare fingerprints first)"),
-        Commands.helpLines());
+        "    exit                                退出程序"),
+        Commands.HELP_2018);
+    Commands.Parsed parsed = Commands.parse("help 2018");
+    assertEquals("2018", ((Commands.Parsed.Run) parsed).args().get(0));
+    assertEquals(null, ((Commands.Parsed.Run) Commands.parse("help")).args().get(0));
+  }
+
+  @Test
+  void helpIsEnglishAndNamesEveryCommandOnce() {
+    List<String> help = Commands.helpLines();
+    assertEquals("command list:", help.get(0));
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String line : help.subList(1, help.size() - 1)) {
+      String command = line.strip().split("  ")[0];
+      assertTrue(seen.add(command), "listed twice: " + command);
+      assertTrue(line.chars().allMatch(c -> c < 128), "not English: " + line);
+    }
+    for (String word : Commands.firstWords()) {
+      assertTrue(help.stream().anyMatch(l -> l.matches("    (.* )?" + word + " .*")), "no help for " + word);
+    }
   }
 
   @Test

@@ -155,10 +155,16 @@ final class Journal implements AutoCloseable {
 
   /** Writes {@code entries} as a fresh snapshot of {@code file} and opens it for appending. */
   static Journal create(Path file, Map<String, HostPort> entries) throws StateFileException {
+    return create(file, entries, Map.of());
+  }
+
+  /** As {@link #create(Path, Map)}, with the identity keys some names are bound to. */
+  static Journal create(Path file, Map<String, HostPort> entries, Map<String, String> keys)
+      throws StateFileException {
     Journal journal = new Journal(file, () -> new FileStorage(
         FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)));
     try {
-      journal.writeSnapshot(entries);
+      journal.writeSnapshot(entries, keys);
       journal.channel = journal.opener.open();
     } catch (IOException e) {
       throw new StateFileException(file, "cannot write it: " + e, e);
@@ -219,11 +225,16 @@ final class Journal implements AutoCloseable {
 
   /** Replaces the file with a snapshot of {@code entries}; call under the owner's lock. */
   void compact(Map<String, HostPort> entries) throws IOException {
+    compact(entries, Map.of());
+  }
+
+  /** As {@link #compact(Map)}, with the identity keys some names are bound to. */
+  void compact(Map<String, HostPort> entries, Map<String, String> keys) throws IOException {
     checkUsable();
     synchronized (forceLock) {
       try {
         channel.close();
-        writeSnapshot(entries);
+        writeSnapshot(entries, keys);
         channel = opener.open();
       } catch (IOException e) {
         throw fail(e);
@@ -234,14 +245,14 @@ final class Journal implements AutoCloseable {
     sinceCompaction = 0;
   }
 
-  private void writeSnapshot(Map<String, HostPort> entries) throws IOException {
+  private void writeSnapshot(Map<String, HostPort> entries, Map<String, String> keys) throws IOException {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       OutputStream stream = new BufferedOutputStream(Channels.newOutputStream(out), 64 * 1024);
       stream.write(StateFormat.header());
       for (Map.Entry<String, HostPort> entry : entries.entrySet()) {
-        stream.write(StateFormat.register(entry.getKey(), entry.getValue()));
+        stream.write(StateFormat.register(entry.getKey(), entry.getValue(), keys.get(entry.getKey())));
       }
       stream.flush();
       out.force(true);

@@ -3,7 +3,9 @@ package org.p2pchat.server.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -40,6 +42,8 @@ public final class PeerTable implements Registry, AutoCloseable {
 
   private final Object lock = new Object();
   private final LinkedHashMap<String, HostPort> peers;
+  /** Name to the identity key (base64url) it is bound to, for keyed registrations only. */
+  private final Map<String, String> keys;
   private final Path file;
   private final StateLock stateLock;
   private final Journal journal;
@@ -53,6 +57,7 @@ public final class PeerTable implements Registry, AutoCloseable {
     this.stateLock = stateLock;
     this.loaded = loaded;
     this.peers = loaded.peers();
+    this.keys = new HashMap<>(loaded.keys());
     this.journal = journal;
   }
 
@@ -75,7 +80,7 @@ public final class PeerTable implements Registry, AutoCloseable {
     StateLock stateLock = StateLock.acquire(absolute);
     try {
       StateFormat.Loaded loaded = StateFormat.read(absolute);
-      Journal journal = Journal.create(absolute, loaded.peers());
+      Journal journal = Journal.create(absolute, loaded.peers(), loaded.keys());
       return new PeerTable(absolute, stateLock, loaded, journal, compactSlack);
     } catch (StateFileException | RuntimeException e) {
       stateLock.close();
@@ -115,6 +120,14 @@ public final class PeerTable implements Registry, AutoCloseable {
    * record cannot be written or forced, the registration is undone and the future fails.
    */
   public CompletableFuture<Outcome> registerDurably(String peername, HostPort address) {
+    return registerDurably(peername, address, null);
+  }
+
+  /**
+   * As {@link #registerDurably(String, HostPort)}, binding the name to {@code idkey} (base64url) for as
+   * long as it stays registered; null registers it without a key (2018).
+   */
+  public CompletableFuture<Outcome> registerDurably(String peername, HostPort address, String idkey) {
     Objects.requireNonNull(peername, "peername");
     Objects.requireNonNull(address, "address");
     long seq;
@@ -125,10 +138,14 @@ public final class PeerTable implements Registry, AutoCloseable {
         return CompletableFuture.completedFuture(Outcome.taken(holder));
       }
       peers.put(peername, address);
+      if (idkey != null) {
+        keys.put(peername, idkey);
+      }
       try {
-        seq = record(StateFormat.register(peername, address));
+        seq = record(StateFormat.register(peername, address, idkey));
       } catch (IOException e) {
         peers.remove(peername);
+        keys.remove(peername);
         return CompletableFuture.failedFuture(e);
       }
     }
@@ -151,10 +168,46 @@ public final class PeerTable implements Registry, AutoCloseable {
       if (removed == null) {
         return Optional.empty();
       }
+      keys.remove(peername);
       seq = record(StateFormat.remove(peername, why));
     }
     journal.sync(seq);
     return Optional.of(removed);
+  }
+
+  /**
+   * Removes {@code peername} only if it is still bound to {@code idkey} (null: only if it is registered
+   * without a key), so a check of the key and the removal are one step. Returns where it was registered,
+   * or empty if it was not (or is bound otherwise).
+   */
+  public Optional<HostPort> removeIfKey(String peername, String idkey, String why) throws IOException {
+    long seq;
+    HostPort removed;
+    synchronized (lock) {
+      checkOpen();
+      if (!peers.containsKey(peername) || !Objects.equals(idkey, keys.get(peername))) {
+        return Optional.empty();
+      }
+      removed = peers.remove(peername);
+      keys.remove(peername);
+      seq = record(StateFormat.remove(peername, why));
+    }
+    journal.sync(seq);
+    return Optional.of(removed);
+  }
+
+  @Override
+  public Optional<String> keyOf(String peername) {
+    synchronized (lock) {
+      return Optional.ofNullable(keys.get(peername));
+    }
+  }
+
+  /** A copy of every name-to-key binding (keyed registrations only). */
+  public Map<String, String> keysSnapshot() {
+    synchronized (lock) {
+      return new HashMap<>(keys);
+    }
   }
 
   /** Removes {@code peername} only if it is still registered at {@code address}; true if it was. */
@@ -166,9 +219,13 @@ public final class PeerTable implements Registry, AutoCloseable {
         return false;
       }
       peers.remove(peername);
+      keys.remove(peername);
       seq = record(StateFormat.remove(peername, why));
     }
-    journal.sync(seq);
+    // Not waited for: a drop acknowledges nothing to anyone, and it may run on the journal's own ack
+    // thread (a reply future that failed at once), where waiting for durability would wait on itself.
+    // The next force makes it durable; lost in a crash, the registration is only dropped again later.
+    journal.durable(seq);
     return true;
   }
 
@@ -197,7 +254,7 @@ public final class PeerTable implements Registry, AutoCloseable {
   private long record(byte[] line) throws IOException {
     long seq = journal.append(line);
     if (journal.sinceCompaction() > 2L * peers.size() + compactSlack) {
-      journal.compact(peers);
+      journal.compact(peers, keys);
     }
     return seq;
   }
@@ -211,7 +268,7 @@ public final class PeerTable implements Registry, AutoCloseable {
       }
       closed = true;
       try {
-        journal.compact(peers);
+        journal.compact(peers, keys);
       } catch (IOException e) {
         log.warn("cannot compact {} on close (every acknowledged record is already in its journal): {}",
             file, e.toString());
@@ -225,6 +282,7 @@ public final class PeerTable implements Registry, AutoCloseable {
     synchronized (lock) {
       if (address.equals(peers.get(peername))) {
         peers.remove(peername);
+        keys.remove(peername);
       }
     }
   }

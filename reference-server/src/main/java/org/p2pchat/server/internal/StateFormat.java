@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.server.StateFileException;
 
@@ -23,8 +25,12 @@ import org.p2pchat.server.StateFileException;
  * <pre>
  * {"format":"p2pchat-server-state","version":1}
  * {"op":"register","peername":"alice","host":"localhost","port":4000}
+ * {"op":"register","peername":"bob","host":"localhost","port":4001,"idkey":"DrXk...W7k"}
  * {"op":"remove","peername":"alice","why":"exit"}
  * </pre>
+ *
+ * <p>{@code idkey} (optional) is the identity key a keyed REGISTER bound the name to (docs/identity.md
+ * 4.2); a record without it is a 2018 registration, so files written before identity-v1 load unchanged.
  *
  * <p>Every record is written with its newline in one write and made durable before the registration is
  * acknowledged. So a last line without a newline is a write cut short by a crash: it was never
@@ -35,11 +41,18 @@ public final class StateFormat {
   static final String FORMAT = "p2pchat-server-state";
   static final int VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{43}");
 
   private StateFormat() {}
 
   /** What a state file held. */
-  public record Loaded(LinkedHashMap<String, HostPort> peers, int records, String tornTail) {
+  public record Loaded(LinkedHashMap<String, HostPort> peers, Map<String, String> keys, int records,
+      String tornTail) {
+    /** Without keys: a registry of 2018 registrations only. */
+    public Loaded(LinkedHashMap<String, HostPort> peers, int records, String tornTail) {
+      this(peers, new HashMap<>(), records, tornTail);
+    }
+
     /** True if the last line was cut short (and ignored). */
     public boolean torn() {
       return tornTail != null;
@@ -52,8 +65,17 @@ public final class StateFormat {
   }
 
   static byte[] register(String peername, HostPort address) {
-    return line(JSON.createObjectNode().put("op", "register").put("peername", peername)
-        .put("host", address.host()).put("port", address.port()));
+    return register(peername, address, null);
+  }
+
+  /** A register record; {@code idkey} (base64url) is written only when the name is bound to a key. */
+  static byte[] register(String peername, HostPort address, String idkey) {
+    ObjectNode node = JSON.createObjectNode().put("op", "register").put("peername", peername)
+        .put("host", address.host()).put("port", address.port());
+    if (idkey != null) {
+      node.put("idkey", idkey);
+    }
+    return line(node);
   }
 
   static byte[] remove(String peername, String why) {
@@ -87,8 +109,9 @@ public final class StateFormat {
 
   static Loaded parse(Path file, byte[] bytes) throws StateFileException {
     LinkedHashMap<String, HostPort> peers = new LinkedHashMap<>();
+    Map<String, String> keys = new HashMap<>();
     if (bytes.length == 0) {
-      return new Loaded(peers, 0, null);
+      return new Loaded(peers, keys, 0, null);
     }
     checkUtf8(file, bytes);
     int lineNo = 0;
@@ -104,7 +127,7 @@ public final class StateFormat {
       if (lineNo == 1) {
         checkHeader(file, node);
       } else {
-        apply(file, node, lineNo, peers);
+        apply(file, node, lineNo, peers, keys);
         records++;
       }
       start = end + 1;
@@ -113,7 +136,7 @@ public final class StateFormat {
       throw new StateFileException(file, "not a p2pchat server state file (no complete first line)");
     }
     String torn = start < bytes.length ? new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8) : null;
-    return new Loaded(peers, records, torn);
+    return new Loaded(peers, keys, records, torn);
   }
 
   private static JsonNode parseLine(Path file, byte[] bytes, int start, int end, int lineNo)
@@ -146,8 +169,8 @@ public final class StateFormat {
     }
   }
 
-  private static void apply(Path file, JsonNode record, int lineNo, Map<String, HostPort> peers)
-      throws StateFileException {
+  private static void apply(Path file, JsonNode record, int lineNo, Map<String, HostPort> peers,
+      Map<String, String> keys) throws StateFileException {
     String op = text(record, "op");
     String peername = text(record, "peername");
     if (peername == null || peername.isEmpty()) {
@@ -166,9 +189,18 @@ public final class StateFormat {
         throw new StateFileException(file, "line " + lineNo + " registers '" + peername
             + "' again while it is still registered at " + previous);
       }
+      JsonNode idkey = record.get("idkey");
+      if (idkey != null) {
+        if (!idkey.isTextual() || !KEY.matcher(idkey.asText()).matches()) {
+          throw new StateFileException(file, "line " + lineNo + " binds '" + peername
+              + "' to an idkey that is not 43 base64url characters");
+        }
+        keys.put(peername, idkey.asText());
+      }
     } else if ("remove".equals(op)) {
       // Removing an absent name is harmless: the outcome is the same.
       peers.remove(peername);
+      keys.remove(peername);
     } else {
       throw new StateFileException(file, "line " + lineNo + " has unknown op " + record.get("op"));
     }

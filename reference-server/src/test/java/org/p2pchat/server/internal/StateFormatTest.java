@@ -65,6 +65,31 @@ class StateFormatTest {
   }
 
   @Test
+  void anIdkeyIsOptionalAndBindsTheNameUntilItIsRemoved() throws Exception {
+    String key = "DrXktJPEKikaMwrW7Pl-vhcgjkKRU6xbl_VxIjveW7k";
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(HEADER.getBytes(StandardCharsets.UTF_8));
+    out.write(reg("old", 1).getBytes(StandardCharsets.UTF_8));
+    out.write(StateFormat.register("alice", new HostPort("localhost", 2), key));
+    out.write(StateFormat.register("gone", new HostPort("localhost", 3), key));
+    out.write(StateFormat.remove("gone", "exit"));
+
+    StateFormat.Loaded loaded = StateFormat.parse(FILE, out.toByteArray());
+
+    assertEquals(List.of("old", "alice"), List.copyOf(loaded.peers().keySet()));
+    assertEquals(Map.of("alice", key), loaded.keys());
+    assertTrue(new String(StateFormat.register("alice", new HostPort("h", 2), null), StandardCharsets.UTF_8)
+        .indexOf("idkey") < 0, "a 2018 registration is written without idkey");
+  }
+
+  @Test
+  void aMalformedIdkeyFailsTheLoad() {
+    String message = failure(HEADER + "{\"op\":\"register\",\"peername\":\"alice\",\"host\":\"h\",\"port\":1,"
+        + "\"idkey\":\"short\"}\n");
+    assertTrue(message.contains("line 2 binds 'alice' to an idkey"), message);
+  }
+
+  @Test
   void tornLastLineIsIgnoredAndReported() throws Exception {
     StateFormat.Loaded loaded = parse(HEADER + reg("alice", 1) + "{\"op\":\"register\",\"peern");
 

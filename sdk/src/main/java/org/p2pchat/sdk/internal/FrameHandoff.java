@@ -14,8 +14,9 @@ import org.p2pchat.sdk.Rejection;
 /**
  * The listener → worker hand-off: frames of one pass over the ready connections go to the workers as
  * one task (at most {@code maxBatch} frames), because waking a thread is most of what a hand-off costs.
- * At most {@code workQueue} frames wait at once; beyond that each is rejected as OVERLOADED at once,
- * so a burst never grows memory without bound. Frames of one task are dispatched in arrival order.
+ * With {@code workQueue} frames waiting the handoff is not {@link #ready()}, so the listener stops
+ * accepting; frames of connections already accepted are still queued, never dropped (at most the
+ * listener's open connections more). Frames of one task are dispatched in arrival order.
  *
  * <p>{@link #onFrame}, {@link #onBatchEnd} and {@link #onRejected} run on the I/O thread only.
  */
@@ -62,11 +63,7 @@ public final class FrameHandoff implements Listener.FrameSink {
     }
     List<Frame> frames = batch;
     batch = new ArrayList<>();
-    if (queued.addAndGet(frames.size()) > workQueue) {
-      queued.addAndGet(-frames.size());
-      overloaded(frames);
-      return;
-    }
+    queued.addAndGet(frames.size());
     try {
       workers.execute(() -> {
         for (Frame f : frames) {
@@ -80,6 +77,12 @@ public final class FrameHandoff implements Listener.FrameSink {
     }
   }
 
+  /** False while {@code workQueue} frames or more wait: the listener then stops accepting. */
+  @Override
+  public boolean ready() {
+    return queued.get() < workQueue;
+  }
+
   @Override
   public void onRejected(Rejection rejection) {
     target.reject(rejection);
@@ -90,10 +93,11 @@ public final class FrameHandoff implements Listener.FrameSink {
     return queued.get();
   }
 
+  /** Only when the workers are shut down (the node is stopping): nothing can run the frames any more. */
   private void overloaded(List<Frame> frames) {
     for (Frame f : frames) {
       target.reject(new Rejection(RejectReason.OVERLOADED, f.remote(), null,
-          "work queue full (" + workQueue + " messages waiting); message dropped", null));
+          "node stopping; message not handled", null));
     }
   }
 }
