@@ -17,6 +17,9 @@ import org.p2pchat.protocol.model.MeshSeqnoRequest;
  * unpadded base64url; both base64 alphabets are read. Messages arrive already schema-checked by the SDK.
  */
 public final class MeshCodec {
+  /** A key card's size on the wire (docs/mesh.md section 8). */
+  static final int CARD_BYTES = 128;
+
   private MeshCodec() {}
 
   /** The message for {@code frame}, sent by {@code me}. */
@@ -27,8 +30,13 @@ public final class MeshCodec {
     if (frame instanceof MeshFrame.Routes r) {
       List<MeshRoute> routes = new ArrayList<>(r.routes().size());
       for (MeshFrame.Route route : r.routes()) {
-        routes.add(new MeshRoute().withDestination(route.destination()).withSeqno(route.seqno())
-            .withMetric(route.metric()));
+        MeshRoute m = new MeshRoute().withDestination(route.destination()).withSeqno(route.seqno())
+            .withMetric(route.metric());
+        byte[] card = route.card();
+        if (card != null && card.length == CARD_BYTES) {
+          m.setCard(b64(card)); // the schema's only card shape; anything else is not sent
+        }
+        routes.add(m);
       }
       return new MeshRoutes().withPeername(me).withFull(r.full()).withRoutes(routes);
     }
@@ -58,7 +66,8 @@ public final class MeshCodec {
       if (message instanceof MeshRoutes r) {
         List<MeshFrame.Route> routes = new ArrayList<>();
         for (MeshRoute route : r.getRoutes()) {
-          routes.add(new MeshFrame.Route(route.getDestination(), route.getSeqno(), route.getMetric()));
+          routes.add(new MeshFrame.Route(route.getDestination(), route.getSeqno(), route.getMetric(),
+              route.getCard() == null ? null : unb64(route.getCard())));
         }
         return Optional.of(new MeshFrame.Routes(r.getFull(), routes));
       }

@@ -18,6 +18,7 @@ class MeshCodecTest {
     List<MeshFrame> frames = List.of(
         new MeshFrame.Hello(12, 2000),
         new MeshFrame.Routes(false, List.of(new MeshFrame.Route("yuuka", 7, 1), new MeshFrame.Route("marisa", 3, 65535))),
+        new MeshFrame.Routes(true, List.of(new MeshFrame.Route("yuuka", 7, 1, new byte[128]))),
         new MeshFrame.SeqnoRequest("yuuka", 8, 16),
         new MeshFrame.Data("patchouli", "yuuka", "3q2-7wAAAAB9", 1, 15, MeshFrame.Mode.FLOOD,
             "Hello".getBytes(StandardCharsets.UTF_8)),
