@@ -362,7 +362,8 @@ public final class MeshNode {
         starving(e, from, now);
         return;
       }
-      boolean differs = e.seqno != s || e.metric != via || e.takeCard(card);
+      boolean newCard = e.takeCard(card); // before the test below, which would skip it
+      boolean differs = newCard || e.seqno != s || e.metric != via;
       e.seqno = s;
       setMetric(e, via);
       e.expiresAt = now + config.routeExpiryMillis();

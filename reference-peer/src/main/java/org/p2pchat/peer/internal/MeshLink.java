@@ -47,6 +47,7 @@ public final class MeshLink implements AutoCloseable {
   /** How often the core's timer runs (docs/mesh.md section 7 assumes 100 ms). */
   static final long TICK_MILLIS = 100;
   private static final Duration ANSWER = Duration.ofSeconds(5);
+  private static final int MAX_WAITING = 256;
 
   private final String self;
   private final MeshNode node;
@@ -60,7 +61,50 @@ public final class MeshLink implements AutoCloseable {
   private final SecureRandom random;
   /** Mesh links: neighbour name to its address. Touched on the mesh thread only. */
   private final Map<String, HostPort> links = new HashMap<>();
+  /** Messages waiting (briefly) for their destination's key card. Mesh thread only. */
+  private final List<Waiting> waiting = new ArrayList<>();
   private long logWindow = Long.MIN_VALUE;
+
+  private record Waiting(String destination, String text, long until) {}
+
+  /**
+   * Frames from a peer whose chat handshake this side has not finished yet: the counterpart links up when it gets
+   * CHAT_ACCEPT and may speak before our CHAT_CONFIRM is processed. Bounded: a few names, a few frames, 5 s.
+   */
+  private final Map<String, Early> early = new java.util.LinkedHashMap<>();
+  private static final int EARLY_NAMES = 16;
+  private static final int EARLY_FRAMES = 8;
+  private static final long EARLY_MILLIS = 5_000;
+
+  private static final class Early {
+    final long since;
+    final List<MeshFrame> frames = new ArrayList<>();
+
+    Early(long since) {
+      this.since = since;
+    }
+  }
+
+  /** Keeps an early frame from a peer that advertised mesh; false if it is not to be kept. */
+  private boolean holdEarly(String from, MeshFrame frame, long now) {
+    if (!capabilities.has(from, Capabilities.MESH)) {
+      return false;
+    }
+    early.values().removeIf(e -> now - e.since > EARLY_MILLIS);
+    Early e = early.get(from);
+    if (e == null) {
+      if (early.size() >= EARLY_NAMES) {
+        return false;
+      }
+      e = new Early(now);
+      early.put(from, e);
+    }
+    if (e.frames.size() >= EARLY_FRAMES) {
+      return false;
+    }
+    e.frames.add(frame);
+    return true;
+  }
   private int logged;
 
   MeshLink(String self, MeshConfig config, IdentityKeyPair keys, PeerTrust trust, Capabilities capabilities,
@@ -95,8 +139,16 @@ public final class MeshLink implements AutoCloseable {
     dispatcher.on(MeshData.class, this::onMessage);
     dispatcher.on(MeshAck.class, this::onMessage);
     connected.listen(this::onChatLink);
-    thread.scheduleWithFixedDelay(() -> apply(node.tick(clock.millis())), TICK_MILLIS, TICK_MILLIS,
-        TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(() -> {
+      try {
+        apply(node.tick(clock.millis()));
+        if (!waiting.isEmpty()) {
+          sendWaiting();
+        }
+      } catch (RuntimeException e) {
+        log.warn("mesh: tick failed", e); // a thrown tick would cancel every later one
+      }
+    }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -115,17 +167,36 @@ public final class MeshLink implements AutoCloseable {
       if (node.neighbours().isEmpty()) {
         return false;
       }
-      if (seal.cardOf(destination).isEmpty()) {
-        out.line(notDelivered(destination, "no route through the mesh (\"list network\" shows who is reachable)"));
+      if (waiting.size() >= MAX_WAITING) {
+        out.line(notDelivered(destination, reason(MeshAction.Reason.TOO_MANY_PENDING)));
         return true;
       }
-      byte[] id = new byte[16];
-      random.nextBytes(id);
-      apply(node.send(clock.millis(), destination, text.getBytes(StandardCharsets.UTF_8),
-          Base64.getUrlEncoder().withoutPadding().encodeToString(id)));
+      waiting.add(new Waiting(destination, text, clock.millis() + config.ackTimeoutMillis() / 3));
+      sendWaiting();
       return true;
     });
     return taken != null && taken;
+  }
+
+  /**
+   * Sends the messages whose destination's key card is known; those still without one after their wait (a route
+   * and its card may be on the way: a link just came up, two meshes just merged) get one line.
+   */
+  private void sendWaiting() {
+    long now = clock.millis();
+    for (java.util.Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+      Waiting w = it.next();
+      if (seal.cardOf(w.destination()).isPresent()) {
+        it.remove();
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        apply(node.send(now, w.destination(), w.text().getBytes(StandardCharsets.UTF_8),
+            Base64.getUrlEncoder().withoutPadding().encodeToString(id)));
+      } else if (now >= w.until()) {
+        it.remove();
+        out.line(notDelivered(w.destination(), reason(MeshAction.Reason.NO_ROUTE)));
+      }
+    }
   }
 
   /** {@code list network}: every peer reachable through the mesh, nearest first. */
@@ -173,6 +244,12 @@ public final class MeshLink implements AutoCloseable {
       if (mesh) {
         links.put(name, address);
         apply(node.linkUp(now, name));
+        Early held = early.remove(name);
+        if (held != null && now - held.since <= EARLY_MILLIS) {
+          for (MeshFrame f : held.frames) {
+            apply(node.receive(now, name, f));
+          }
+        }
       } else if (links.remove(name) != null) {
         apply(node.linkDown(now, name));
       }
@@ -184,6 +261,9 @@ public final class MeshLink implements AutoCloseable {
     Optional<MeshFrame> frame = MeshCodec.decode(message);
     execute(() -> {
       long now = clock.millis();
+      if (from != null && !links.containsKey(from) && frame.isPresent() && holdEarly(from, frame.get(), now)) {
+        return;
+      }
       if (from == null || !links.containsKey(from)) {
         note("ignored " + ctx.type().wireName() + " from " + ctx.remote() + ": " + Lines.printable(String.valueOf(from))
             + " is not a mesh link of this peer");
