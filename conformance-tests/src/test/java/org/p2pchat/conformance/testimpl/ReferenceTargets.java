@@ -29,15 +29,24 @@ public final class ReferenceTargets {
     };
   }
 
+  /** The reference peer as a user runs it: with an identity (keys in memory), so it speaks identity-v1 and mesh. */
   public static RunningTarget peer() throws IOException {
-    ChatPeer peer = ChatPeer.builder()
+    return peer(true);
+  }
+
+  /** {@code identity} false: the peer behaves as the 2018 program (no features but eof, no mesh). */
+  public static RunningTarget peer(boolean identity) throws IOException {
+    ChatPeer.Builder builder = ChatPeer.builder()
         .name("reference")
         .port(0)
         .server(new HostPort("127.0.0.1", 1))
         .autoAccept(true)
-        .output(line -> { })
-        .build()
-        .start();
+        .output(line -> { });
+    if (identity) {
+      builder.identity(org.p2pchat.identity.IdentityKeyPair.generate(new java.security.SecureRandom()),
+          org.p2pchat.identity.KnownPeers.inMemory());
+    }
+    ChatPeer peer = builder.build().start();
     return new RunningTarget() {
       @Override
       public HostPort address() {
