@@ -22,7 +22,9 @@ class MeshDemoTest {
       assertTrue(shown.contains("[ok]   " + step + "\n"), () -> "step " + step + " not reported ok:\n" + shown);
     }
     assertTrue(shown.contains("\npatchouli: Hello, Yuuka. Alice says the sunflowers are out. (via alice)\n"), shown);
-    assertTrue(shown.contains("\nnot delivered to yuuka: no route through the mesh"), shown);
+    assertTrue(shown.contains("\nnot delivered to yuuka: no route through the mesh")
+        || shown.contains("\nnot connected to yuuka"), shown);
+    assertTrue(shown.contains("\nyuuka: They are. Come and see them, Patchouli. (via alice)\n"), shown);
     assertTrue(shown.contains("demo mesh passed: every step was observed"), shown);
   }
 

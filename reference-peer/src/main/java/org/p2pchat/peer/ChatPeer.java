@@ -315,6 +315,11 @@ public final class ChatPeer implements AutoCloseable {
     return mesh == null ? List.of() : mesh.routes();
   }
 
+  /** This peer's relayed messages still awaiting an end-to-end acknowledgement; 0 without a mesh. */
+  public int meshPendingCount() {
+    return mesh == null ? 0 : mesh.pendingCount();
+  }
+
   /** The mesh links this peer has (direct neighbours that speak mesh); empty without a mesh. */
   public List<String> meshNeighbours() {
     return mesh == null ? List.of() : mesh.neighbours();

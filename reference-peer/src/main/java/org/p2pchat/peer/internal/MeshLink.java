@@ -227,6 +227,12 @@ public final class MeshLink implements AutoCloseable {
     return routes == null ? List.of() : routes;
   }
 
+  /** Our messages awaiting acknowledgement (also those waiting for a key card). */
+  public int pendingCount() {
+    Integer n = onMeshThread(() -> node.pendingCount() + waiting.size());
+    return n == null ? 0 : n;
+  }
+
   /** The mesh links (neighbours) the core currently has, for tests and views. */
   public List<String> neighbours() {
     List<String> n = onMeshThread(() -> new ArrayList<>(node.neighbours()));
@@ -325,7 +331,7 @@ public final class MeshLink implements AutoCloseable {
       case NO_ROUTE:
         return "no route through the mesh (\"list network\" shows who is reachable)";
       case NO_ACK:
-        return "no acknowledgement within " + config.deliveryDeadlineMillis() / 1000 + " s";
+        return "no acknowledgement within " + config.deliveryDeadlineMillis() / 1000 + " s (it may still have arrived)";
       case TOO_MANY_PENDING:
         return "too many messages awaiting acknowledgement; try again shortly";
       default:
