@@ -108,8 +108,16 @@ public final class SuiteReport {
     return lines;
   }
 
+  /**
+   * Case id prefixes of optional features (docs/protocol.md#rule-v2-capabilities): a target without the feature
+   * gets N/A for them, which says nothing against it, so they never make a run "cannot be tested" (exit 2).
+   */
+  static final List<String> OPTIONAL_FEATURES = List.of("mesh.");
+
   public int exitCode() {
-    if (unreachable || count(Verdict.NOT_APPLICABLE) > 0) {
+    long blocking = results.stream().filter(r -> r.verdict() == Verdict.NOT_APPLICABLE)
+        .filter(r -> OPTIONAL_FEATURES.stream().noneMatch(r.id()::startsWith)).count();
+    if (unreachable || blocking > 0) {
       // Not a verdict on the target: it could not be reached, or cannot be tested this way.
       return 2;
     }
