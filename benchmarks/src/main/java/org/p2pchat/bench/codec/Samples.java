@@ -46,6 +46,19 @@ public final class Samples {
       case FILE_TRANSFER_REQUEST -> new FileTransferRequest().withPeername("patchouli").withFilename("notes.txt");
       case FILE_TRANSFER_ACCEPT -> new FileTransferAccept().withPeername("alice").withFilename("notes.txt");
       case FILE_TRANSFER_REFUSE -> new FileTransferRefuse().withPeername("alice").withFilename("notes.txt");
+      case MESH_HELLO -> new org.p2pchat.protocol.model.MeshHello().withPeername("alice").withSeqno(12L)
+          .withInterval(2000);
+      case MESH_ROUTES -> new org.p2pchat.protocol.model.MeshRoutes().withPeername("alice").withFull(false)
+          .withRoutes(java.util.List.of(new org.p2pchat.protocol.model.MeshRoute().withDestination("yuuka")
+              .withSeqno(7L).withMetric(1)));
+      case MESH_SEQNO_REQUEST -> new org.p2pchat.protocol.model.MeshSeqnoRequest().withPeername("patchouli")
+          .withDestination("yuuka").withSeqno(8L).withHoplimit(16);
+      case MESH_DATA -> new org.p2pchat.protocol.model.MeshData().withPeername("alice").withOrigin("patchouli")
+          .withDestination("yuuka").withId("3q2-7wAAAAB9AAAAAAAAAA").withAttempt(0).withHoplimit(15)
+          .withMode(org.p2pchat.protocol.model.MeshData.Mode.ROUTED).withPayload("A".repeat(340));
+      case MESH_ACK -> new org.p2pchat.protocol.model.MeshAck().withPeername("alice").withOrigin("yuuka")
+          .withDestination("patchouli").withId("3q2-7wAAAAB9AAAAAAAAAA").withAttempt(0).withHoplimit(15)
+          .withMode(org.p2pchat.protocol.model.MeshAck.Mode.ROUTED).withProof("A".repeat(86));
       // A type added later needs its sample here before it can be benchmarked.
       default -> throw new IllegalArgumentException("no sample for " + type);
     };
