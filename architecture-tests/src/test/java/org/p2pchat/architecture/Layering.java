@@ -12,7 +12,8 @@ import java.util.List;
  * sdk {@code org.p2pchat.sdk}, sdk-testing {@code org.p2pchat.testing}, reference-server
  * {@code org.p2pchat.server}, reference-peer {@code org.p2pchat.peer}, conformance-tests
  * {@code org.p2pchat.conformance}, benchmarks {@code org.p2pchat.bench}, tools {@code org.p2pchat.protocol.tool},
- * demo {@code org.p2pchat.demo}.
+ * demo {@code org.p2pchat.demo}, mesh {@code org.p2pchat.mesh}, identity {@code org.p2pchat.identity},
+ * file-transfer {@code org.p2pchat.filetransfer}.
  */
 final class Layering {
   static final String SCHEMA = "org.p2pchat.protocol..";
@@ -25,6 +26,9 @@ final class Layering {
   static final String DEMO = "org.p2pchat.demo..";
   static final String TESTING = "org.p2pchat.testing..";
   static final String CLI = "org.p2pchat.cli..";
+  static final String MESH = "org.p2pchat.mesh..";
+  static final String IDENTITY = "org.p2pchat.identity..";
+  static final String FILE_TRANSFER = "org.p2pchat.filetransfer..";
 
   private Layering() {}
 
@@ -73,9 +77,33 @@ final class Layering {
       internalsOf("org.p2pchat.cli")))
       .as("no module imports another module's internal package");
 
-  static final List<ArchRule> ALL = List.of(SCHEMA_KNOWS_NO_SDK, SCHEMA_HAS_NO_CLI_LIBRARY, SDK_KNOWS_NO_APP,
+  // Pure cores: state machines driven by the apps, so they stay testable and simulable without I/O.
+  static final ArchRule PURE_CORES_ARE_PURE = CompositeArchRule.of(List.of(
+      pureCore(MESH, IDENTITY, FILE_TRANSFER),
+      pureCore(IDENTITY, MESH, FILE_TRANSFER),
+      pureCore(FILE_TRANSFER, MESH, IDENTITY)))
+      .as("mesh, identity and file-transfer depend on no other p2pchat module, no sockets and no threads");
+
+  static final List<ArchRule> ALL = List.of(PURE_CORES_ARE_PURE, SCHEMA_KNOWS_NO_SDK, SCHEMA_HAS_NO_CLI_LIBRARY, SDK_KNOWS_NO_APP,
       SERVER_KNOWS_NO_PEER, PEER_KNOWS_NO_SERVER, CONFORMANCE_KNOWS_NO_REFERENCE_APP, NOTHING_USES_THE_CODE_GENERATOR,
       NO_MODULE_IMPORTS_ANOTHER_MODULES_INTERNALS);
+
+  private static ArchRule pureCore(String core, String... otherCores) {
+    String[] forbidden = new String[] {SCHEMA, SDK, TESTING, SERVER, PEER, CONFORMANCE, BENCH, DEMO, CLI,
+        otherCores[0], otherCores[1], "java.net.."};
+    // java.nio.channels: network channels and selectors only; file-transfer and identity write files
+    // through FileChannel, which is storage, not transport.
+    return noClasses()
+        .that().resideInAPackage(core)
+        .should().dependOnClassesThat().resideInAnyPackage(forbidden)
+        .orShould().dependOnClassesThat().areAssignableTo(java.nio.channels.NetworkChannel.class)
+        .orShould().dependOnClassesThat().areAssignableTo(java.nio.channels.SelectableChannel.class)
+        .orShould().dependOnClassesThat().areAssignableTo(java.nio.channels.Selector.class)
+        .orShould().dependOnClassesThat().areAssignableTo(java.nio.channels.AsynchronousChannel.class)
+        .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
+        .allowEmptyShould(true)
+        .because(core + " is a pure core: no other module, no sockets, no threads");
+  }
 
   private static ArchRule internalsOf(String root) {
     return noClasses()

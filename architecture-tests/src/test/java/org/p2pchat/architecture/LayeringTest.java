@@ -11,6 +11,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.p2pchat.mesh.fixture.MeshUsingASocket;
 import org.p2pchat.peer.fixture.PeerImportingTheServer;
 import org.p2pchat.protocol.fixture.SchemaImportingTheSdk;
 
@@ -31,7 +32,8 @@ class LayeringTest {
     for (String anyClass : new String[] {"org.p2pchat.cli.Cli", "org.p2pchat.protocol.MessageValidator",
         "org.p2pchat.sdk.Node", "org.p2pchat.testing.FakePeer", "org.p2pchat.server.RendezvousServer",
         "org.p2pchat.peer.ChatPeer", "org.p2pchat.conformance.ConformanceMain", "org.p2pchat.bench.BenchMain",
-        "org.p2pchat.protocol.tool.ValidateMain", "org.p2pchat.demo.DemoMain"}) {
+        "org.p2pchat.protocol.tool.ValidateMain", "org.p2pchat.demo.DemoMain", "org.p2pchat.mesh.MeshNode",
+        "org.p2pchat.identity.Session"}) {
       assertTrue(production.contain(anyClass), anyClass + " was not imported");
     }
     assertFalse(production.contain(PeerImportingTheServer.class), "a test fixture was imported as main code");
@@ -73,6 +75,19 @@ class LayeringTest {
     Layering.NOTHING_USES_THE_CODE_GENERATOR.check(production);
     // Nor is it on the run-time class path of any module (all of them are on this one).
     assertThrows(ClassNotFoundException.class, () -> Class.forName("org.jsonschema2pojo.Jsonschema2Pojo"));
+  }
+
+  @Test
+  void pureCoresUseNoOtherModuleNoSocketAndNoThread() {
+    Layering.PURE_CORES_ARE_PURE.check(production);
+  }
+
+  @Test
+  void aSocketOrThreadInAPureCoreFailsTheRule() {
+    JavaClasses fixture = new ClassFileImporter().importClasses(MeshUsingASocket.class);
+    assertViolates(Layering.PURE_CORES_ARE_PURE, fixture, "java.net.Socket");
+    assertViolates(Layering.PURE_CORES_ARE_PURE, fixture, "java.lang.Thread");
+    assertViolates(Layering.PURE_CORES_ARE_PURE, fixture, "java.nio.channels.SocketChannel");
   }
 
   @Test

@@ -26,7 +26,7 @@ class CatalogueTest {
     Set<String> ids = new HashSet<>();
     for (CaseInfo info : Catalogue.all()) {
       assertTrue(ids.add(info.id()), "duplicate id " + info.id());
-      assertTrue(info.id().matches("(server|peer|robustness|generated|identity)(\\.[a-z0-9-]+|\\.N)+"), info.id());
+      assertTrue(info.id().matches("(server|peer|robustness|generated|identity|mesh)(\\.[a-z0-9-]+|\\.N)+"), info.id());
       assertTrue(!info.description().isBlank() && !info.description().contains("\n"), info.id());
       assertTrue(protocol.contains("<a id=\"" + info.ruleAnchor() + "\"></a>"),
           "the rule anchor of " + info.id() + " is not in docs/protocol.md: " + info.ruleAnchor());

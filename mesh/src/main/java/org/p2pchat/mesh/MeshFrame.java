@@ -26,10 +26,37 @@ public sealed interface MeshFrame {
   /** {@code MESH_HELLO}: "I am alive, my sequence number is seqno, I say hello every intervalMillis". */
   record Hello(long seqno, int intervalMillis) implements MeshFrame {}
 
-  /** One advertised route: the sender reaches destination at this metric (hops), with that origin seqno. */
-  record Route(String destination, long seqno, int metric) {
+  /**
+   * One advertised route: the sender reaches destination at this metric (hops), with that origin seqno, and the
+   * destination's key card as the sender last heard it (opaque here; null when unknown or not used).
+   */
+  record Route(String destination, long seqno, int metric, byte[] card) {
+    /** The largest card a route may carry (a key card is 128 bytes). */
+    public static final int MAX_CARD = 256;
+
     public Route {
       Objects.requireNonNull(destination, "destination");
+      card = card == null ? null : card.clone();
+    }
+
+    public Route(String destination, long seqno, int metric) {
+      this(destination, seqno, metric, null);
+    }
+
+    @Override
+    public byte[] card() {
+      return card == null ? null : card.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Route r && r.destination.equals(destination) && r.seqno == seqno && r.metric == metric
+          && Arrays.equals(r.card, card);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(destination, seqno, metric, Arrays.hashCode(card));
     }
 
     public boolean isRetraction() {

@@ -49,6 +49,8 @@ public final class MeshNode {
   private final String self;
   private final MeshConfig config;
   private final EndToEnd endToEnd;
+  /** Our own key card, advertised with our own route (null: none). */
+  private final byte[] selfCard;
   private final Map<String, Neighbour> neighbours = new LinkedHashMap<>();
   private final Map<String, Entry> routes = new HashMap<>();
   private final Set<String> changed = new LinkedHashSet<>();
@@ -75,6 +77,18 @@ public final class MeshNode {
   private List<MeshAction> out = new ArrayList<>();
 
   public MeshNode(String self, MeshConfig config, EndToEnd endToEnd) {
+    this(self, config, endToEnd, null);
+  }
+
+  /**
+   * A node that advertises selfCard (opaque bytes, e.g. its signed keys) with its own route; every node copies
+   * the card of the route it selected into its own advertisements, so origins learn destinations' cards.
+   */
+  public MeshNode(String self, MeshConfig config, EndToEnd endToEnd, byte[] selfCard) {
+    if (selfCard != null && selfCard.length > Route.MAX_CARD) {
+      throw new IllegalArgumentException("card over " + Route.MAX_CARD + " bytes");
+    }
+    this.selfCard = selfCard == null ? null : selfCard.clone();
     if (!validName(self)) {
       throw new IllegalArgumentException("not a valid peer name");
     }
@@ -241,6 +255,15 @@ public final class MeshNode {
         : Optional.of(new RouteView(e.destination, e.nextHop, e.metric, e.seqno));
   }
 
+  /**
+   * The key card that came with the selected route to destination (as its next hop advertised it; unchecked:
+   * the caller verifies it), if reachable and known.
+   */
+  public Optional<byte[]> card(String destination) {
+    Entry e = routes.get(destination);
+    return e == null || !e.reachable() || e.card == null ? Optional.empty() : Optional.of(e.card.clone());
+  }
+
   /** Routing-table entries held, reachable or being retracted (bounded by maxRoutes). */
   public int tableSize() {
     return routes.size();
@@ -274,7 +297,7 @@ public final class MeshNode {
       return;
     }
     // A hello is the neighbour's own route at metric 0.
-    update(now, from, from, h.seqno(), 0);
+    update(now, from, from, h.seqno(), 0, null);
   }
 
   private void onRoutes(long now, String from, Routes r) {
@@ -285,18 +308,18 @@ public final class MeshNode {
     boolean malformed = false;
     for (Route route : r.routes()) {
       if (!validName(route.destination()) || route.seqno() < 0 || route.seqno() > MAX_SEQNO
-          || route.metric() < 0) {
+          || route.metric() < 0 || route.card() != null && route.card().length > Route.MAX_CARD) {
         malformed = true;
         continue;
       }
-      update(now, from, route.destination(), route.seqno(), route.metric());
+      update(now, from, route.destination(), route.seqno(), route.metric(), route.card());
     }
     if (malformed) {
       drop(from, DropReason.MALFORMED);
     }
   }
 
-  private void update(long now, String from, String dest, long s, int m) {
+  private void update(long now, String from, String dest, long s, int m, byte[] card) {
     if (dest.equals(self)) {
       if (s > seqno) {
         // Someone holds a newer seqno for us (we restarted, or a liar): jump above it, at most once a second.
@@ -325,6 +348,7 @@ public final class MeshNode {
       routes.put(dest, e);
       perMetric[bucket(e.metric)]++;
       select(e, from, s, via, now + config.routeExpiryMillis());
+      e.takeCard(card);
       e.fdSeqno = s;
       e.fdMetric = via;
       markChanged(e);
@@ -338,7 +362,8 @@ public final class MeshNode {
         starving(e, from, now);
         return;
       }
-      boolean differs = e.seqno != s || e.metric != via;
+      boolean newCard = e.takeCard(card); // before the test below, which would skip it
+      boolean differs = newCard || e.seqno != s || e.metric != via;
       e.seqno = s;
       setMetric(e, via);
       e.expiresAt = now + config.routeExpiryMillis();
@@ -368,6 +393,7 @@ public final class MeshNode {
     }
     if (!e.reachable()) {
       select(e, from, s, via, now + config.routeExpiryMillis());
+      e.takeCard(card);
       e.updateFd();
       if (from.equals(e.alt)) {
         e.alt = null;
@@ -376,6 +402,7 @@ public final class MeshNode {
     } else if (via < e.metric) {
       e.setAlt(e.nextHop, e.seqno, e.metric - 1);
       select(e, from, s, via, now + config.routeExpiryMillis());
+      e.takeCard(card);
       e.updateFd();
       markChanged(e);
     } else if (e.alt == null || e.alt.equals(from) || via < e.altMetric + 1) {
@@ -554,9 +581,10 @@ public final class MeshNode {
 
   private Routes fullTable() {
     List<Route> all = new ArrayList<>(routes.size() + 1);
-    all.add(new Route(self, seqno, 0));
+    all.add(new Route(self, seqno, 0, selfCard));
     for (Entry e : routes.values()) {
-      all.add(new Route(e.destination, e.seqno, e.reachable() ? e.metric : MeshFrame.INFINITY));
+      all.add(new Route(e.destination, e.seqno, e.reachable() ? e.metric : MeshFrame.INFINITY,
+          e.reachable() ? e.card : null));
     }
     return new Routes(true, all);
   }
@@ -564,12 +592,12 @@ public final class MeshNode {
   private Routes changes() {
     List<Route> list = new ArrayList<>(changed.size() + 1);
     if (selfChanged) {
-      list.add(new Route(self, seqno, 0));
+      list.add(new Route(self, seqno, 0, selfCard));
     }
     for (String dest : changed) {
       Entry e = routes.get(dest);
       list.add(e == null ? new Route(dest, 0, MeshFrame.INFINITY)
-          : new Route(dest, e.seqno, e.reachable() ? e.metric : MeshFrame.INFINITY));
+          : new Route(dest, e.seqno, e.reachable() ? e.metric : MeshFrame.INFINITY, e.reachable() ? e.card : null));
     }
     changed.clear();
     selfChanged = false;
@@ -852,6 +880,7 @@ public final class MeshNode {
     long seqnoRequestedAt = Long.MIN_VALUE / 2;
     int seqnoRequests;
     String starvedBy;
+    byte[] card;
 
     Entry(String destination) {
       this.destination = destination;
@@ -859,6 +888,15 @@ public final class MeshNode {
 
     boolean reachable() {
       return nextHop != null;
+    }
+
+    /** Keeps the card the selected next hop advertised (a missing one keeps ours); true if it changed. */
+    boolean takeCard(byte[] offered) {
+      if (offered == null || java.util.Arrays.equals(offered, card)) {
+        return false;
+      }
+      card = offered.clone();
+      return true;
     }
 
     /** Babel's feasibility condition: a newer seqno, or the same seqno and a metric below what we advertised. */

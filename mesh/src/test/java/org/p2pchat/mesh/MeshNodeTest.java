@@ -46,6 +46,23 @@ class MeshNodeTest {
   }
 
   @Test
+  void keyCardsTravelWithRoutesAndFollowTheSelectedRoute() {
+    TestNet net = chain("patchouli", "alice", "yuuka");
+    assertEquals("card:yuuka", new String(net.node("patchouli").card("yuuka").orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals("card:patchouli", new String(net.node("yuuka").card("patchouli").orElseThrow(),
+        StandardCharsets.UTF_8));
+    net.unlink("alice", "yuuka");
+    net.advance(1_000);
+    assertTrue(net.node("patchouli").card("yuuka").isEmpty(), "no route, no card");
+    MeshNode lone = new MeshNode("lone", CONFIG, EndToEnd.PLAIN);
+    lone.linkUp(0, "x");
+    List<MeshAction> oversized = lone.receive(1, "x",
+        new Routes(false, List.of(new Route("y", 1, 1, new byte[Route.MAX_CARD + 1]))));
+    assertEquals(new MeshAction.Dropped("x", DropReason.MALFORMED), oversized.get(0));
+    assertTrue(lone.route("y").isEmpty());
+  }
+
+  @Test
   void helloFromANeighbourIsARouteAtOneHop() {
     MeshNode alice = new MeshNode("alice", CONFIG, EndToEnd.PLAIN);
     alice.linkUp(0, "yuuka");

@@ -44,7 +44,8 @@ final class TestNet {
   }
 
   MeshNode add(String name) {
-    MeshNode node = new MeshNode(name, config, EndToEnd.PLAIN);
+    // Every node advertises a card naming it, so tests can check that cards travel with routes.
+    MeshNode node = new MeshNode(name, config, EndToEnd.PLAIN, ("card:" + name).getBytes(StandardCharsets.UTF_8));
     nodes.put(name, node);
     return node;
   }

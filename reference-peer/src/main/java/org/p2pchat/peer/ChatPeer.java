@@ -82,6 +82,8 @@ public final class ChatPeer implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timer;
   private final Outbox outbox;
   private final PeerOutput output;
+  /** The mesh (docs/mesh.md), or null without an identity or with the mesh off. */
+  private final org.p2pchat.peer.internal.MeshLink mesh;
   private final BadMessageNotice badMessages;
   private final boolean verbose;
   private final java.util.concurrent.atomic.AtomicBoolean noticeScheduled = new java.util.concurrent.atomic.AtomicBoolean();
@@ -105,7 +107,7 @@ public final class ChatPeer implements AutoCloseable {
     this.output = shown;
     Dispatcher dispatcher = new Dispatcher().onError(rejection -> onBadMessage());
     // The one list of what this peer advertises in CHAT_REQUEST/CHAT_ACCEPT (the handshake signs it as sent).
-    Capabilities capabilities = new Capabilities(b.keys != null);
+    Capabilities capabilities = new Capabilities(b.keys != null, b.mesh);
     this.identity = new Identity(b.name, b.advertisedHost, () -> node().address().port(), capabilities);
     this.timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "peer-" + b.name + "-timer");
@@ -121,6 +123,9 @@ public final class ChatPeer implements AutoCloseable {
     Wiring.Parts parts = Wiring.wire(identity, outbox, shown, connected, b.server, b.replyTimeout,
         b.requestExpiry, b.autoAccept, timer, Clock.systemUTC(), trust, capabilities, verification);
     this.server = parts.server();
+    if (b.noServer) {
+      server.withoutServer();
+    }
     OutgoingRequests outgoing = parts.outgoing();
     this.incoming = parts.incoming();
     this.conversations = parts.conversations();
@@ -131,6 +136,8 @@ public final class ChatPeer implements AutoCloseable {
     this.files = new FileTransfers(identity, connected, capabilities, shown,
         new FileTransfers.Settings(b.downloads, b.fileLimits, b.autoAcceptFiles), b.connectTimeout, trust);
     files.registerHandlers(dispatcher);
+    this.mesh = trust != null && b.mesh ? Wiring.mesh(identity, trust, capabilities, connected, conversations,
+        dispatcher, shown, Clock.systemUTC(), b.connectTimeout, b.meshConfig) : null;
     // Built after every handler is registered: the node copies the handler table at build().
     this.node = Node.builder()
         .name("peer-" + b.name)
@@ -290,8 +297,43 @@ public final class ChatPeer implements AutoCloseable {
     }
     timer.shutdownNow();
     files.shutdown();
+    if (mesh != null) {
+      mesh.close();
+    }
     node.stop(Duration.ofSeconds(2));
     outbox.close();
+  }
+
+  /**
+   * Stops at once without telling anyone, as a crash or {@code kill -9} would: no DISCONNECT, no EXIT_NETWORK.
+   * For fault tests and the demo.
+   */
+  public synchronized void abort() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    timer.shutdownNow();
+    if (mesh != null) {
+      mesh.close();
+    }
+    node.stop(Duration.ZERO);
+    outbox.close();
+  }
+
+  /** Peers reachable through the mesh (name, hops, next hop), nearest first; empty without a mesh. */
+  public List<org.p2pchat.mesh.RouteView> network() {
+    return mesh == null ? List.of() : mesh.routes();
+  }
+
+  /** This peer's relayed messages still awaiting an end-to-end acknowledgement; 0 without a mesh. */
+  public int meshPendingCount() {
+    return mesh == null ? 0 : mesh.pendingCount();
+  }
+
+  /** The mesh links this peer has (direct neighbours that speak mesh); empty without a mesh. */
+  public List<String> meshNeighbours() {
+    return mesh == null ? List.of() : mesh.neighbours();
   }
 
   private static void awaitAll(List<CompletableFuture<Boolean>> sends, Duration timeout) {
@@ -324,6 +366,9 @@ public final class ChatPeer implements AutoCloseable {
     private KnownPeers knownPeers;
     private Fingerprint serverKey;
     private HandshakeConfig handshakeConfig = HandshakeConfig.DEFAULTS;
+    private boolean noServer = false;
+    private boolean mesh = true;
+    private org.p2pchat.mesh.MeshConfig meshConfig = org.p2pchat.mesh.MeshConfig.defaults();
 
     private boolean timestamps = false;
     private boolean verbose = false;
@@ -408,6 +453,27 @@ public final class ChatPeer implements AutoCloseable {
         throw new IllegalArgumentException("port out of range 0-65535: " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * Take part in the mesh (docs/mesh.md): advertise {@code mesh}, relay, route, {@code list network}; default
+     * true. Needs an identity: a peer without one never speaks mesh.
+     */
+    public Builder mesh(boolean mesh) {
+      this.mesh = mesh;
+      return this;
+    }
+
+    /** The mesh's timers and bounds; default {@link org.p2pchat.mesh.MeshConfig#defaults()}. */
+    public Builder meshConfig(org.p2pchat.mesh.MeshConfig meshConfig) {
+      this.meshConfig = Objects.requireNonNull(meshConfig);
+      return this;
+    }
+
+    /** Run with no rendezvous server ({@code --no-server}); default false. */
+    public Builder noServer(boolean noServer) {
+      this.noServer = noServer;
       return this;
     }
 

@@ -96,10 +96,75 @@ final class FastCheck {
             && transfer(data.get("transfer")) && (!data.has("reason") || feature(data.get("reason")))
             && (!data.has("detail") || string(data.get("detail"), 0, 200))
             && sealed(data) && (data.has("reason") || data.has("seq"));
+      case MESH_HELLO:
+        return required(data, "peername", "seqno", "interval") && peername(data, "peername")
+            && integer(data.get("seqno"), 0, MAX_MESH_SEQNO) && integer(data.get("interval"), 1, 600_000);
+      case MESH_ROUTES:
+        return required(data, "peername", "full", "routes") && peername(data, "peername")
+            && data.get("full").isBoolean() && meshRoutes(data.get("routes"));
+      case MESH_SEQNO_REQUEST:
+        return required(data, "peername", "destination", "seqno", "hoplimit") && peername(data, "peername")
+            && peername(data, "destination") && integer(data.get("seqno"), 0, MAX_MESH_SEQNO)
+            && integer(data.get("hoplimit"), 1, 255);
+      case MESH_DATA:
+        return meshRelayed(data, "payload");
+      case MESH_ACK:
+        return meshRelayed(data, "proof");
       default:
         // A type this class does not know yet: the schema decides.
         return false;
     }
+  }
+
+  private static final long MAX_MESH_SEQNO = (1L << 52) - 1;
+
+  /** MESH_ROUTES routes: at most 1,025 entries, each a route with an optional key card. */
+  private static boolean meshRoutes(JsonNode routes) {
+    if (routes == null || !routes.isArray() || routes.size() > 1025) {
+      return false;
+    }
+    for (JsonNode r : routes) {
+      if (!r.isObject() || !required(r, "destination", "seqno", "metric") || !peername(r, "destination")
+          || !integer(r.get("seqno"), 0, MAX_MESH_SEQNO) || !integer(r.get("metric"), 0, 65535)
+          || r.has("card") && !b64(r.get("card"), 171, LAST_OF_32)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** MESH_DATA / MESH_ACK: names, a printable ASCII id, counters, mode and unpadded base64 bytes. */
+  private static boolean meshRelayed(JsonNode data, String bytesField) {
+    if (!required(data, "peername", "origin", "destination", "id", "attempt", "hoplimit", "mode", bytesField)
+        || !peername(data, "peername") || !peername(data, "origin") || !peername(data, "destination")
+        || !integer(data.get("attempt"), 0, 15) || !integer(data.get("hoplimit"), 1, 255)) {
+      return false;
+    }
+    JsonNode id = data.get("id");
+    if (!id.isTextual() || id.textValue().isEmpty() || id.textValue().length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < id.textValue().length(); i++) {
+      char c = id.textValue().charAt(i);
+      if (c < 0x20 || c >= 0x7F) {
+        return false; // only plain ASCII is judged here
+      }
+    }
+    JsonNode mode = data.get("mode");
+    if (!mode.isTextual() || !(mode.textValue().equals("routed") || mode.textValue().equals("flood"))) {
+      return false;
+    }
+    JsonNode bytes = data.get(bytesField);
+    if (!bytes.isTextual() || bytes.textValue().length() > 87_384) {
+      return false;
+    }
+    for (int i = 0; i < bytes.textValue().length(); i++) {
+      char c = bytes.textValue().charAt(i);
+      if (!b64url(c) && c != '+' && c != '/') {
+        return false; // padding and anything else: the schema decides
+      }
+    }
+    return true;
   }
 
   /** REGISTER_SUCCESS / REGISTER_ERROR / LISTPEER reply: the optional signed-reply fields. */

@@ -22,6 +22,11 @@ import org.p2pchat.protocol.model.FileTransferRefuse;
 import org.p2pchat.protocol.model.FileTransferRequest;
 import org.p2pchat.protocol.model.ListpeerReply;
 import org.p2pchat.protocol.model.ListpeerRequest;
+import org.p2pchat.protocol.model.MeshAck;
+import org.p2pchat.protocol.model.MeshData;
+import org.p2pchat.protocol.model.MeshHello;
+import org.p2pchat.protocol.model.MeshRoutes;
+import org.p2pchat.protocol.model.MeshSeqnoRequest;
 import org.p2pchat.protocol.model.Register;
 import org.p2pchat.protocol.model.RegisterError;
 import org.p2pchat.protocol.model.RegisterSuccess;
@@ -53,7 +58,12 @@ public enum MessageType {
   FILE_TRANSFER_REFUSE("FILE_TRANSFER_REFUSE", "file-transfer-refuse", FileTransferRefuse.class),
   FILE_CHUNK("FILE_CHUNK", "file-chunk", FileChunk.class),
   FILE_ACK("FILE_ACK", "file-ack", FileAck.class),
-  FILE_CANCEL("FILE_CANCEL", "file-cancel", FileCancel.class);
+  FILE_CANCEL("FILE_CANCEL", "file-cancel", FileCancel.class),
+  MESH_HELLO("MESH_HELLO", "mesh-hello", MeshHello.class),
+  MESH_ROUTES("MESH_ROUTES", "mesh-routes", MeshRoutes.class),
+  MESH_SEQNO_REQUEST("MESH_SEQNO_REQUEST", "mesh-seqno-request", MeshSeqnoRequest.class),
+  MESH_DATA("MESH_DATA", "mesh-data", MeshData.class),
+  MESH_ACK("MESH_ACK", "mesh-ack", MeshAck.class);
 
   /** Where the schemas live, both as {@code $id} prefix and on the classpath. */
   public static final String SCHEMA_ID_BASE = "https://p2pchat.org/schema/v1/";

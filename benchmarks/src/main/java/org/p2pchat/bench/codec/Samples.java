@@ -55,6 +55,19 @@ public final class Samples {
       case FILE_ACK -> new FileAck().withPeername("patchouli").withTransfer("9f1c2ab04e6d7730").withNext(4L);
       case FILE_CANCEL -> new FileCancel().withPeername("alice").withTransfer("9f1c2ab04e6d7730")
           .withReason("cancelled");
+      case MESH_HELLO -> new org.p2pchat.protocol.model.MeshHello().withPeername("alice").withSeqno(12L)
+          .withInterval(2000);
+      case MESH_ROUTES -> new org.p2pchat.protocol.model.MeshRoutes().withPeername("alice").withFull(false)
+          .withRoutes(java.util.List.of(new org.p2pchat.protocol.model.MeshRoute().withDestination("yuuka")
+              .withSeqno(7L).withMetric(1)));
+      case MESH_SEQNO_REQUEST -> new org.p2pchat.protocol.model.MeshSeqnoRequest().withPeername("patchouli")
+          .withDestination("yuuka").withSeqno(8L).withHoplimit(16);
+      case MESH_DATA -> new org.p2pchat.protocol.model.MeshData().withPeername("alice").withOrigin("patchouli")
+          .withDestination("yuuka").withId("3q2-7wAAAAB9AAAAAAAAAA").withAttempt(0).withHoplimit(15)
+          .withMode(org.p2pchat.protocol.model.MeshData.Mode.ROUTED).withPayload("A".repeat(340));
+      case MESH_ACK -> new org.p2pchat.protocol.model.MeshAck().withPeername("alice").withOrigin("yuuka")
+          .withDestination("patchouli").withId("3q2-7wAAAAB9AAAAAAAAAA").withAttempt(0).withHoplimit(15)
+          .withMode(org.p2pchat.protocol.model.MeshAck.Mode.ROUTED).withProof("A".repeat(86));
       // A type added later needs its sample here before it can be benchmarked.
       default -> throw new IllegalArgumentException("no sample for " + type);
     };

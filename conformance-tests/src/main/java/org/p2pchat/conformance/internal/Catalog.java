@@ -14,6 +14,9 @@ public final class Catalog {
 
   public static List<Case> cases(Role role, int sequences) {
     List<Case> all = new ArrayList<>(role == Role.SERVER ? ServerCases.all() : PeerCases.all());
+    if (role != Role.SERVER) {
+      all.addAll(MeshCases.all());
+    }
     all.addAll(RobustnessCases.all());
     for (int i = 1; i <= sequences; i++) {
       all.add(new GeneratedCase(i));
@@ -32,6 +35,7 @@ public final class Catalog {
     rows.add(ServerCases.finalCheck().info());
     PeerCases.all().forEach(c -> rows.add(c.info()));
     IdentityCases.peer().forEach(c -> rows.add(c.info()));
+    MeshCases.all().forEach(c -> rows.add(c.info()));
     rows.add(PeerCases.finalCheck().info());
     RobustnessCases.all().forEach(c -> rows.add(c.info()));
     rows.add(GeneratedCase.pattern());

@@ -46,6 +46,12 @@ final class Rules {
       + "from serving other connections");
   static final Rule MODEL = new Rule("rule-state-model", "Every rule at once: each reply, or silence, is what the "
       + "rules predict for the sequence so far");
+  static final Rule MESH = new Rule("rule-mesh", "Mesh types (MESH_*) go only over mesh links: chats whose both ends "
+      + "listed mesh; a 2018 peer never receives one");
+  static final Rule MESH_RELAY = new Rule("rule-mesh-relay", "A relay forwards a MESH_DATA at most once, never back, "
+      + "hoplimit - 1, and drops it when the hop limit would reach 0");
+  static final Rule MESH_ROUTES = new Rule("rule-mesh-routes", "MESH_HELLO on link up and every interval; learnt "
+      + "routes advertised on with metric + 1");
 
   static final Rule ID_SERVER_NAMES = new Rule("rule-identity-server-names", "identity-v1 server: a keyed, signed "
       + "REGISTER binds the name to its key; EXIT_NETWORK and LISTPEER for a keyed name count only when signed by "

@@ -32,25 +32,29 @@ public final class ReferenceTargets {
     };
   }
 
-  /** The reference peer with an identity (identity-v1), as `p2pchat peer` always runs. */
+  /** The reference peer as a user runs it: with an identity (keys in memory), so it speaks identity-v1 and mesh. */
   public static RunningTarget peer() throws IOException {
-    return peer(ChatPeer.builder().identity(IdentityKeyPair.generate(new SecureRandom()), KnownPeers.inMemory()));
+    return peer(true);
   }
 
-  /** The reference peer without an identity: it behaves as a 2018 peer and advertises nothing. */
+  /** The reference peer without an identity: it behaves as a 2018 peer and advertises nothing but eof. */
   public static RunningTarget peer2018() throws IOException {
-    return peer(ChatPeer.builder());
+    return peer(false);
   }
 
-  private static RunningTarget peer(ChatPeer.Builder builder) throws IOException {
-    ChatPeer peer = builder
+  /** {@code identity} false: the peer behaves as the 2018 program (no features but eof, no mesh). */
+  public static RunningTarget peer(boolean identity) throws IOException {
+    ChatPeer.Builder builder = ChatPeer.builder()
         .name("reference")
         .port(0)
         .server(new HostPort("127.0.0.1", 1))
         .autoAccept(true)
-        .output(line -> { })
-        .build()
-        .start();
+        .output(line -> { });
+    if (identity) {
+      builder.identity(org.p2pchat.identity.IdentityKeyPair.generate(new java.security.SecureRandom()),
+          org.p2pchat.identity.KnownPeers.inMemory());
+    }
+    ChatPeer peer = builder.build().start();
     return new RunningTarget() {
       @Override
       public HostPort address() {

@@ -19,6 +19,8 @@ public final class Capabilities {
   public static final String FILES = "files";
   /** Speaks identity-v1 (docs/identity.md): signed handshake, sealed messages. Advertised only with a key pair. */
   public static final String IDENTITY = org.p2pchat.identity.Handshake.FEATURE;
+  /** Relays and routes mesh traffic (docs/mesh.md); advertised only with identity-v1, which the mesh needs. */
+  public static final String MESH = "mesh";
   /** What every peer advertises, in this order. */
   static final Set<String> ADVERTISED = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(java.util.List.of(EOF, FILES)));
 
@@ -32,9 +34,17 @@ public final class Capabilities {
 
   /** {@code identity}: this peer has a key pair, so it also advertises {@link #IDENTITY}. */
   public Capabilities(boolean identity) {
+    this(identity, false);
+  }
+
+  /** {@code mesh}: this peer (which must have an identity) also advertises {@link #MESH}. */
+  public Capabilities(boolean identity, boolean mesh) {
     java.util.List<String> all = new java.util.ArrayList<>(ADVERTISED);
     if (identity) {
       all.add(IDENTITY);
+    }
+    if (identity && mesh) {
+      all.add(MESH);
     }
     this.mine = java.util.List.copyOf(all);
   }

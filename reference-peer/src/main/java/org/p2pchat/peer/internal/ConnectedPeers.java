@@ -19,6 +19,14 @@ public final class ConnectedPeers {
   /** When each peer last sent us a message or we sent it one, for {@code who}. */
   private final Map<String, Instant> lastActive = new HashMap<>();
   private final Clock clock;
+  /** Told of every change (the mesh's link events); called under this object's lock, so it must not block. */
+  private volatile Listener listener = (name, address, session) -> { };
+
+  /** A peer was recorded ({@code address} set, {@code session} null for plaintext) or removed (both null). */
+  @FunctionalInterface
+  public interface Listener {
+    void changed(String name, HostPort address, Session session);
+  }
 
   public ConnectedPeers() {
     this(Clock.systemUTC());
@@ -26,6 +34,11 @@ public final class ConnectedPeers {
 
   public ConnectedPeers(Clock clock) {
     this.clock = clock;
+  }
+
+  /** Sets the one listener (replacing the previous). */
+  public void listen(Listener listener) {
+    this.listener = listener;
   }
 
   /** Notes a message to or from {@code name}. */
@@ -56,6 +69,7 @@ public final class ConnectedPeers {
     } else {
       sessions.put(name, session);
     }
+    listener.changed(name, address, session);
   }
 
   /** The verified session with {@code name}, or null for a plaintext chat or no chat. */
@@ -75,7 +89,11 @@ public final class ConnectedPeers {
   public synchronized HostPort remove(String name) {
     sessions.remove(name);
     lastActive.remove(name);
-    return peers.remove(name);
+    HostPort was = peers.remove(name);
+    if (was != null) {
+      listener.changed(name, null, null);
+    }
+    return was;
   }
 
   /** Removes the peer only if it is still recorded at {@code address}. */
@@ -84,6 +102,7 @@ public final class ConnectedPeers {
     if (removed) {
       sessions.remove(name);
       lastActive.remove(name);
+      listener.changed(name, null, null);
     }
     return removed;
   }
@@ -102,6 +121,7 @@ public final class ConnectedPeers {
     peers.clear();
     sessions.clear();
     lastActive.clear();
+    all.keySet().forEach(name -> listener.changed(name, null, null));
     return all;
   }
 }

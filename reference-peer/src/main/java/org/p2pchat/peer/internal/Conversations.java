@@ -47,6 +47,8 @@ public final class Conversations {
   private final Capabilities capabilities;
   /** The identity column of {@code who}: a peer name to its verification state (the identity feature's hook). */
   private final Function<String, String> verification;
+  /** Relays to peers reachable only through others; null without a mesh. */
+  private volatile MeshLink mesh;
   /** The peer that lines without a leading {@code /} go to, or null. */
   private volatile String current;
 
@@ -79,7 +81,10 @@ public final class Conversations {
   public void send(String peername, String message) {
     HostPort address = connected.get(peername);
     if (address == null) {
-      out.line(notConnected(peername));
+      MeshLink relay = mesh;
+      if (relay == null || !relay.relay(peername, message)) {
+        out.line(notConnected(peername));
+      }
       return;
     }
     // A peer that advertised eof reads to end of stream: long text, raw UTF-8 (sealed or not).
@@ -104,6 +109,21 @@ public final class Conversations {
     boolean sent = eof ? outbox.sendUtf8(address, chat) : outbox.send(address, chat);
     if (sent) {
       connected.touch(peername);
+    }
+  }
+
+  /** Chat messages to peers that are not connected go through this mesh. */
+  void attachMesh(MeshLink mesh) {
+    this.mesh = mesh;
+  }
+
+  /** {@code list network}: the peers reachable through the mesh. */
+  public void listNetwork() {
+    MeshLink m = mesh;
+    if (m == null) {
+      out.line("no mesh: it needs an identity (this peer runs in 2018 mode or with the mesh off)");
+    } else {
+      m.list();
     }
   }
 

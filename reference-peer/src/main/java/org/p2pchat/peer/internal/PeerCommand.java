@@ -44,6 +44,10 @@ public final class PeerCommand implements Callable<Integer> {
       converter = HostPortConverter.class, description = "The rendezvous server (default: ${DEFAULT-VALUE}).")
   HostPort server;
 
+  @Option(names = "--no-server", description = "Run with no rendezvous server: register, listpeer and exit network "
+      + "only say so; chat with peers directly.")
+  boolean noServer;
+
   @Option(names = "--auto-accept", description = "Accept every chat request at once, printing what it accepted.")
   boolean autoAccept;
 
@@ -171,6 +175,7 @@ public final class PeerCommand implements Callable<Integer> {
           .identity(id.keyPair(), known)
           .serverKey(pinnedServer)
           .port(listenPort)
+          .noServer(noServer)
           .advertisedHost(host)
           .bindHost(bind != null ? bind : defaultBind(host))
           .server(server)

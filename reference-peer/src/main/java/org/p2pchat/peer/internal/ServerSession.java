@@ -64,6 +64,17 @@ public final class ServerSession {
   private final PendingRequests requests = new PendingRequests();
   /** name -> key, from the last server-signed LISTPEER reply. */
   private Map<String, IdentityKey> lastKeys = Map.of();
+  /** Set once before the peer starts ({@code --no-server}): no command ever contacts a server. */
+  private volatile boolean noServer;
+
+  /** The one line register, listpeer and exit network print under {@code --no-server}. */
+  public static final String NO_SERVER_LINE =
+      "no server: this peer runs with --no-server (chat directly with peers, or through the mesh)";
+
+  /** {@code --no-server}: register, listpeer and exit network say so in one line and send nothing. */
+  public void withoutServer() {
+    noServer = true;
+  }
 
   public ServerSession(Identity me, HostPort server, Outbox outbox, PeerOutput out, Duration replyTimeout) {
     this(me, server, outbox, out, replyTimeout, null);
@@ -87,6 +98,10 @@ public final class ServerSession {
 
   /** {@code register}. */
   public void register() {
+    if (noServer) {
+      out.line(NO_SERVER_LINE);
+      return;
+    }
     CompletableFuture<Boolean> answer;
     try {
       answer = registerAnswer.expect(server, replyTimeout);
@@ -103,6 +118,10 @@ public final class ServerSession {
 
   /** {@code listpeer}; the reply is shown when it arrives. */
   public void listPeers() {
+    if (noServer) {
+      out.line(NO_SERVER_LINE);
+      return;
+    }
     CompletableFuture<Boolean> answer = null;
     if (!listAnswer.isPending(server)) {
       answer = listAnswer.expect(server, replyTimeout);
@@ -124,6 +143,10 @@ public final class ServerSession {
 
   /** {@code exit network}. */
   public void exitNetwork() {
+    if (noServer) {
+      out.line(NO_SERVER_LINE);
+      return;
+    }
     synchronized (lock) {
       if (!registered) {
         out.line("not registered; nothing to leave");

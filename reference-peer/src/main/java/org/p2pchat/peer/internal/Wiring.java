@@ -14,6 +14,20 @@ public final class Wiring {
 
   private Wiring() {}
 
+  /**
+   * The mesh (docs/mesh.md): needs an identity ({@code trust}); starts its own thread, listens to chat links and
+   * carries relayed chat for {@code conversations}. Call before the node is built (it registers handlers).
+   */
+  public static MeshLink mesh(Identity me, PeerTrust trust, Capabilities capabilities, ConnectedPeers connected,
+      Conversations conversations, org.p2pchat.sdk.Dispatcher dispatcher, PeerOutput out, Clock clock,
+      Duration connectTimeout, org.p2pchat.mesh.MeshConfig config) {
+    MeshLink mesh = new MeshLink(me.name(), config, trust.keys(), trust, capabilities, out, clock, trust.random(),
+        connectTimeout);
+    mesh.start(connected, dispatcher);
+    conversations.attachMesh(mesh);
+    return mesh;
+  }
+
   public static Parts wire(Identity me, Outbox outbox, PeerOutput out, ConnectedPeers connected, HostPort server,
       Duration replyTimeout, Duration requestExpiry, boolean autoAccept, ScheduledExecutorService timer, Clock clock,
       PeerTrust trust, Capabilities capabilities, java.util.function.Function<String, String> verification) {
