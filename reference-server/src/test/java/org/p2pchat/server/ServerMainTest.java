@@ -97,7 +97,7 @@ class ServerMainTest {
     assertEquals(2, run.code(), run.err());
     assertEquals(1, run.err().strip().lines().count(), run.err());
     assertTrue(run.err().contains("127.0.0.1:" + closedPort), run.err());
-    assertFalse(run.err().contains("secret") || run.err().contains("Exception"), run.err());
+    assertFalse(run.err().contains("secret") || run.err().contains("\tat "), run.err());
   }
 
   @Test

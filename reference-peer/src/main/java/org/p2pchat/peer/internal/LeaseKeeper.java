@@ -4,7 +4,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * Keeps this peer's lease at the server (docs/registry.md): once a REGISTER_SUCCESS announced an interval,
@@ -55,7 +54,8 @@ final class LeaseKeeper {
     beating = timer.scheduleWithFixedDelay(this::beat, interval, interval, TimeUnit.SECONDS);
   }
 
-  private void beat() {
+  /** One heartbeat, run by the timer (and by tests directly). */
+  void beat() {
     if (!session.registered()) {
       return;
     }

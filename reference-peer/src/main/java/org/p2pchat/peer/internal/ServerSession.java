@@ -263,10 +263,6 @@ public final class ServerSession {
     return outbox.send(server, h);
   }
 
-  /** Stops renewing the lease (the peer is exiting). */
-  public void close() {
-    lease.close();
-  }
 
   private void onPeerList(ListpeerReply reply, MessageContext ctx) {
     if (!authentic("LISTPEER", ctx)) {

@@ -93,6 +93,18 @@ public final class LeaseHandlers {
     return advertised(register) ? success.withLease((int) intervalSeconds(lease)) : success;
   }
 
+  /**
+   * True if {@code name} holds a lease, so it advertised features at registration, possibly to another
+   * server on the same database (which then is not in this server's memory). False if unknown.
+   */
+  public boolean leased(String name) {
+    try {
+      return lease != null && table.lookup(name).flatMap(Registration::leaseExpiry).isPresent();
+    } catch (IOException | IllegalStateException e) {
+      return false;
+    }
+  }
+
   private boolean advertised(Register register) {
     return lease != null && register.getFeatures() != null && register.getFeatures().contains(FEATURE);
   }

@@ -210,7 +210,8 @@ public final class RendezvousHandlers {
     if (key.isEmpty()) {
       LinkedHashMap<String, HostPort> all = table.snapshot();
       // A 2018 program reads one recv(1024): it gets the oldest peers that fit, never a reply it cannot decode.
-      LinkedHashMap<String, HostPort> peers = advertisedFeatures.contains(name) ? all : Listing2018.fit(all);
+      LinkedHashMap<String, HostPort> peers = advertisedFeatures.contains(name) || leases.leased(name) ? all
+          : Listing2018.fit(all);
       event("listpeer by {}: {} sent to {}{} (from {})", name, Plural.peers(peers.size()), asker.get(),
           peers.size() < all.size() ? " (of " + all.size() + ": a 2018 reply fits in 1024 bytes)" : "",
           Addresses.describe(context.remote()));
