@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,56 +22,64 @@ import org.p2pchat.server.RendezvousServer;
 import org.p2pchat.server.registry.RegistryUrl;
 
 /**
- * The whole server suite against a two-server deployment on one PostgreSQL: once with the first server
- * as the target and once with the second, both running throughout, so the second run meets whatever
- * the first left in the shared registry. Every case must PASS either way.
+ * The whole server suite against a two-server deployment on one PostgreSQL, with either server as the
+ * target while the other runs on the same database. Like any run of the suite it starts from an empty
+ * registry: each run gets a fresh database (one PostgreSQL for the class). Every case must PASS.
  */
 class SeveralServersConformanceTest {
   private static EmbeddedPostgres postgres;
-  private static List<RendezvousServer> servers;
+  private static int databases;
 
   @TempDir
   Path sequences;
 
   @BeforeAll
-  static void deploy() throws Exception {
+  static void startDatabase() throws IOException {
     postgres = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
         .setRegisterShutdownHook(true).start();
-    RegistryUrl url = RegistryUrl.parse("jdbc:postgresql://127.0.0.1:" + postgres.getPort()
-        + "/postgres?user=postgres", Map.of());
-    servers = List.of(start(url), start(url));
-  }
-
-  private static RendezvousServer start(RegistryUrl url) throws IOException {
-    return RendezvousServer.builder().host("127.0.0.1").port(0).registry(url).build().start();
   }
 
   @AfterAll
-  static void tearDown() throws IOException {
-    if (servers != null) {
-      servers.forEach(s -> s.stop(Duration.ofSeconds(2)));
-    }
+  static void stopDatabase() throws IOException {
     postgres.close();
   }
 
-  @TestFactory
-  Stream<DynamicTest> everyCasePassesWithTheFirstServerAsTarget() {
-    return everyCasePasses(servers.get(0), 21);
+  /** Two servers on a fresh database. */
+  private static List<RendezvousServer> deploy() throws Exception {
+    String name = "conformance_" + ++databases;
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    }
+    RegistryUrl url = RegistryUrl.parse("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + name
+        + "?user=postgres", Map.of());
+    List<RendezvousServer> servers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      servers.add(RendezvousServer.builder().host("127.0.0.1").port(0).registry(url).build().start());
+    }
+    return servers;
   }
 
   @TestFactory
-  Stream<DynamicTest> everyCasePassesWithTheSecondServerAsTarget() {
-    return everyCasePasses(servers.get(1), 22);
+  Stream<DynamicTest> everyCasePassesWithTheFirstServerAsTarget() throws Exception {
+    return everyCasePasses(deploy(), 0, 21);
   }
 
-  private Stream<DynamicTest> everyCasePasses(RendezvousServer target, long seed) {
-    ConformanceSuite suite = Suites.fast(target.address(), Role.SERVER, sequences).seed(seed).build();
+  @TestFactory
+  Stream<DynamicTest> everyCasePassesWithTheSecondServerAsTarget() throws Exception {
+    return everyCasePasses(deploy(), 1, 22);
+  }
+
+  private Stream<DynamicTest> everyCasePasses(List<RendezvousServer> servers, int target, long seed) {
+    ConformanceSuite suite = Suites.fast(servers.get(target).address(), Role.SERVER, sequences).seed(seed).build();
     Session session = suite.open();
     return suite.cases().stream()
         .map(c -> dynamicTest(c.id(), () -> {
           CaseResult result = session.run(c);
           assertEquals(Verdict.PASS, result.verdict(), result::describe);
         }))
-        .onClose(session::close);
+        .onClose(() -> {
+          session.close();
+          servers.forEach(s -> s.stop(Duration.ofSeconds(2)));
+        });
   }
 }
