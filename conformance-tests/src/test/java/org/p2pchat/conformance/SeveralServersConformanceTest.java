@@ -24,7 +24,10 @@ import org.p2pchat.server.registry.RegistryUrl;
 /**
  * The whole server suite against a two-server deployment on one PostgreSQL, with either server as the
  * target while the other runs on the same database. Like any run of the suite it starts from an empty
- * registry: each run gets a fresh database (one PostgreSQL for the class). Every case must PASS.
+ * registry: each run gets a fresh database (one PostgreSQL for the class). Every case must PASS. The seed
+ * is ReferenceConformanceTest's: the final case lists a fresh name to a 2018-style asker, whose reply is
+ * cut to 1024 bytes, so how much earlier cases left registered (a matter of the seed) decides it on any
+ * server, one or several.
  */
 class SeveralServersConformanceTest {
   private static EmbeddedPostgres postgres;
@@ -61,12 +64,12 @@ class SeveralServersConformanceTest {
 
   @TestFactory
   Stream<DynamicTest> everyCasePassesWithTheFirstServerAsTarget() throws Exception {
-    return everyCasePasses(deploy(), 0, 21);
+    return everyCasePasses(deploy(), 0, 11);
   }
 
   @TestFactory
   Stream<DynamicTest> everyCasePassesWithTheSecondServerAsTarget() throws Exception {
-    return everyCasePasses(deploy(), 1, 22);
+    return everyCasePasses(deploy(), 1, 11);
   }
 
   private Stream<DynamicTest> everyCasePasses(List<RendezvousServer> servers, int target, long seed) {
