@@ -57,7 +57,7 @@ public final class RegistryBench {
       results.note("registry: skipped, no reference-server jar (build the project first)");
       return;
     }
-    Duration runTime = settings.quick() ? Duration.ofSeconds(2) : settings.runTime();
+    Duration runTime = settings.quick() ? Duration.ofSeconds(3) : settings.runTime();
     int big = settings.quick() ? 20_000 : 100_000;
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "60").start()) {
@@ -77,6 +77,8 @@ public final class RegistryBench {
             started.add(server);
             addresses.add(server.awaitListening(START_TIMEOUT));
           }
+          // A fresh server is cold (class loading, JIT, the pool's first connections): warm it first.
+          register(addresses, settings.quick() ? Duration.ofSeconds(4) : Duration.ofSeconds(10), "w" + servers);
           Load load = register(addresses, runTime, "s" + servers);
           wrong += load.errors;
           double latency = listpeerMillis(addresses, settings.quick() ? 5 : 20);
@@ -88,7 +90,7 @@ public final class RegistryBench {
           results.add(Measurement.of(SECTION, "register", param, "rate", "rt/s", load.rate));
           results.add(Measurement.of(SECTION, "listpeer", param, "latency", "ms", latency));
           results.add(Measurement.of(SECTION, "server-rss", param, "memory", "MiB", rss / 1024.0));
-          rows.add(List.of(param, Format.num("%,.0f", load.rate), Format.num("%,d", load.done),
+          rows.add(List.of(param, Format.num("%,.0f", load.rate), String.format("%,d", load.done),
               Format.num("%.1f", latency), Format.num("%.0f", rss / 1024.0)));
           ctx.progress().printf("registry: %d server(s): %,.0f REGISTER rt/s, LISTPEER %.1f ms over %,d, RSS %,d MiB%n",
               servers, load.rate, latency, load.done, rss / 1024);
@@ -101,7 +103,7 @@ public final class RegistryBench {
       results.check("registry: no REGISTER of a fresh name was refused", wrong == 0, wrong + " REGISTER_ERROR");
       results.table(new Table("registry-servers", "Several servers on one PostgreSQL",
           List.of("servers", "REGISTER rt/s (all servers)", "registered", "LISTPEER ms (median)", "RSS MiB (largest)"),
-          rows, "one Java load generator, " + OUTSTANDING_PER_SERVER + " outstanding per server for "
+          rows, "after a warm-up; one Java load generator, " + OUTSTANDING_PER_SERVER + " outstanding per server for "
               + Format.num("%.1f s", runTime.toMillis() / 1e3) + "; LISTPEER lists every registration made "
               + "(median of a few); PostgreSQL and the servers share this machine"));
       bigRegistry(pg, jar.get(), big);
@@ -222,12 +224,12 @@ public final class RegistryBench {
       results.add(Measurement.of(SECTION, "list-store", param, "latency", "ms", listMs));
       results.add(Measurement.of(SECTION, "listpeer-wire", param, "latency", "ms", wireMs));
       results.add(Measurement.of(SECTION, "server-rss-big", param, "memory", "MiB", rss / 1024.0));
-      results.table(new Table("registry-big", "PostgreSQL registry with " + Format.num("%,d", count) + " registrations",
+      results.table(new Table("registry-big", "PostgreSQL registry with " + String.format("%,d", count) + " registrations",
           List.of("page of 100 (store) ms", "whole list (store) ms", "LISTPEER over the wire ms", "server RSS MiB"),
           List.of(List.of(Format.num("%.2f", pageMs), Format.num("%.0f", listMs), Format.num("%.0f", wireMs),
               Format.num("%.0f", rss / 1024.0))),
           "median of 50 pages walked from the start; the whole list read once; LISTPEER median of 3, reply of "
-              + Format.num("%,d", listed) + " peers"));
+              + String.format("%,d", listed) + " peers"));
       ctx.progress().printf("registry: %,d registrations: page %.2f ms, list %.0f ms, LISTPEER %.0f ms, RSS %,d MiB%n",
           count, pageMs, listMs, wireMs, rss / 1024);
     }
