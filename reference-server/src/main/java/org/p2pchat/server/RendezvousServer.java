@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.p2pchat.cli.Durations;
 import org.p2pchat.identity.FreshnessGuard;
@@ -15,11 +19,15 @@ import org.p2pchat.protocol.HostPort;
 import org.p2pchat.sdk.Counters;
 import org.p2pchat.sdk.Dispatcher;
 import org.p2pchat.sdk.Node;
+import org.p2pchat.server.internal.LeaseHandlers;
 import org.p2pchat.server.internal.PeerTable;
 import org.p2pchat.server.internal.Plural;
 import org.p2pchat.server.internal.RendezvousHandlers;
 import org.p2pchat.server.internal.ServerIdentity;
 import org.p2pchat.server.internal.StateLocations;
+import org.p2pchat.server.registry.RegistryOptions;
+import org.p2pchat.server.registry.RegistryStores;
+import org.p2pchat.server.registry.RegistryUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +53,8 @@ public final class RendezvousServer implements AutoCloseable {
   private volatile PeerTable table;
   private volatile Node node;
   private volatile IdentityKey serverKey;
+  private ScheduledExecutorService sweeper;
+  private volatile LeaseHandlers leaseHandlers;
   private boolean temporaryState;
   private boolean stopped;
 
@@ -65,26 +75,34 @@ public final class RendezvousServer implements AutoCloseable {
     if (table != null) {
       throw new IllegalStateException("already started");
     }
-    Path state = config.stateFile;
-    if (state == null && config.port == 0) {
-      state = StateLocations.temporary();
-      temporaryState = true;
-    } else if (state == null) {
-      state = StateLocations.forPort(config.port);
-    }
     PeerTable opened;
-    try {
-      opened = PeerTable.open(state);
-    } catch (StateFileException e) {
-      deleteTemporary(state);
-      throw e;
+    if (config.registry != null && config.registry.kind() == RegistryUrl.Kind.POSTGRESQL) {
+      // RegistryOpenException: one line (bad login, missing rights, unreachable), printed by the CLI.
+      opened = PeerTable.over(RegistryStores.open(config.registry, config.registryOptions));
+      log.info("registry {}: {} registered", opened.describe(), Plural.peers(opened.size()));
+    } else {
+      Path state = config.registry != null ? config.registry.file() : config.stateFile;
+      if (state == null && config.port == 0) {
+        state = StateLocations.temporary();
+        temporaryState = true;
+      } else if (state == null) {
+        state = StateLocations.forPort(config.port);
+      }
+      try {
+        opened = PeerTable.open(state);
+      } catch (StateFileException e) {
+        deleteTemporary(state);
+        throw e;
+      }
+      reportLoad(opened);
     }
-    reportLoad(opened);
     IdentityKeyPair key = config.identity != null ? config.identity : IdentityKeyPair.generate(new SecureRandom());
     log.info("server key {}{}", key.publicKey().fingerprint(),
         config.identity != null ? "" : " (temporary: no identity given)");
+    ServerIdentity serverIdentity = new ServerIdentity(key, new FreshnessGuard());
+    LeaseHandlers leases = new LeaseHandlers(opened, serverIdentity, config.clock, config.lease, config.events);
     RendezvousHandlers handlers = new RendezvousHandlers(opened, (to, message) -> node.sendAsync(to, message),
-        config.events, new ServerIdentity(key, new FreshnessGuard()));
+        config.events, serverIdentity, leases);
     serverKey = key.publicKey();
     Node built = Node.builder()
         .name("p2pchat-server")
@@ -100,7 +118,7 @@ public final class RendezvousServer implements AutoCloseable {
         .sendThreads(32)
         .workerThreads(config.workerThreads)
         .maxConnectionsPerSource(config.maxConnectionsPerSource)
-        .dispatcher(handlers.install(new Dispatcher()))
+        .dispatcher(leases.install(handlers.install(new Dispatcher())))
         .build();
     table = opened;
     node = built;
@@ -110,11 +128,19 @@ public final class RendezvousServer implements AutoCloseable {
       node = null;
       table = null;
       opened.close();
-      deleteTemporary(opened.file());
+      opened.stateFile().ifPresent(this::deleteTemporary);
       throw e;
     }
-    log.info("listening on {} with {} registered; state file {}", built.address(), Plural.peers(opened.size()),
-        opened.file());
+    sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "p2pchat-lease-sweeper");
+      t.setDaemon(true);
+      return t;
+    });
+    leaseHandlers = leases;
+    sweeper.scheduleWithFixedDelay(leases::sweep, 0, 1, TimeUnit.SECONDS);
+    log.info("listening on {} with {} registered; {} {}; leases of {} s to peers that ask", built.address(),
+        Plural.peers(opened.size()), opened.stateFile().isPresent() ? "state file" : "registry",
+        opened.stateFile().map(Path::toString).orElse(opened.describe()), config.lease.toSeconds());
     return this;
   }
 
@@ -149,10 +175,22 @@ public final class RendezvousServer implements AutoCloseable {
     return table;
   }
 
-  /** The state file in use. */
+  /** The state file in use; throws {@link IllegalStateException} when the registry is a database. */
   public synchronized Path stateFile() {
     started();
     return table.file();
+  }
+
+  /** Where the registry lives: the state file, or the database URL without its password. */
+  public synchronized String registryDescription() {
+    started();
+    return table.describe();
+  }
+
+  /** True if the registry is a database shared with other servers, not a state file. */
+  public synchronized boolean sharedRegistry() {
+    started();
+    return table.stateFile().isEmpty();
   }
 
   /** True if the state file is a temporary one (port 0 and no state file given), deleted on stop. */
@@ -176,6 +214,12 @@ public final class RendezvousServer implements AutoCloseable {
     stopped = true;
     boolean clean = node.stop(timeout);
     log.info("traffic: {}", node.counters());
+    sweeper.shutdownNow();
+    if (table.stateFile().isEmpty()) {
+      table.close();
+      log.info("stopped; registry {} left to the other servers", table.describe());
+      return clean;
+    }
     int peers = table.size();
     table.close();
     if (temporaryState) {
@@ -185,6 +229,12 @@ public final class RendezvousServer implements AutoCloseable {
       log.info("stopped; {} saved in {}", Plural.peers(peers), table.file());
     }
     return clean;
+  }
+
+  /** One pass of the lease sweeper now (it also runs every second): for tests with their own clock. */
+  int sweepLeases() {
+    started();
+    return leaseHandlers.sweep();
   }
 
   /** {@link #stop} with a 5 s timeout. */
@@ -226,6 +276,43 @@ public final class RendezvousServer implements AutoCloseable {
     private int maxConnectionsPerSource = 64;
     private Consumer<String> events = line -> { };
     private IdentityKeyPair identity;
+    private RegistryUrl registry;
+    private RegistryOptions registryOptions = RegistryOptions.defaults();
+    private Duration lease = Duration.ofSeconds(90);
+    private Clock clock = Clock.systemUTC();
+
+    /**
+     * Where registrations live: {@code file:PATH} (the same as {@link #stateFile}) or a PostgreSQL
+     * database shared with other servers (docs/registry.md); default the state file.
+     */
+    public Builder registry(RegistryUrl registry) {
+      this.registry = registry;
+      return this;
+    }
+
+    /** Pool size, connect timeout and cap of the registry; default {@link RegistryOptions#defaults()}. */
+    public Builder registryOptions(RegistryOptions registryOptions) {
+      this.registryOptions = Objects.requireNonNull(registryOptions, "registryOptions");
+      return this;
+    }
+
+    /**
+     * How long a registration of a peer that advertised the lease feature lives without a heartbeat;
+     * default 90 s (peers are told to renew every third of it). At least 3 s.
+     */
+    public Builder lease(Duration lease) {
+      if (Durations.positive(lease, "lease").toSeconds() < 3) {
+        throw new IllegalArgumentException("lease must be at least 3 s, got " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /** The clock leases are measured with; default the system clock (tests inject their own). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
 
     /**
      * The server's long-term identity key (ServerMain loads it from {@code --identity FILE}); default a

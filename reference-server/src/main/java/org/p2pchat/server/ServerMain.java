@@ -13,6 +13,8 @@ import org.p2pchat.cli.ExitCode;
 import org.p2pchat.identity.IdentityException;
 import org.p2pchat.identity.IdentityFile;
 import org.p2pchat.server.internal.Plural;
+import org.p2pchat.server.registry.RegistryOpenException;
+import org.p2pchat.server.registry.RegistryUrl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +39,8 @@ public final class ServerMain implements Callable<Integer> {
     Cli.logDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
     Cli.logDefault("org.slf4j.simpleLogger.showShortLogName", "true");
     Cli.logDefault("org.slf4j.simpleLogger.showThreadName", "false");
+    // The registry reports database trouble in one line of its own; the pool's stack traces are noise.
+    Cli.logDefault("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "off");
     System.exit(run(Cli.stdout(), Cli.stderr(), args));
   }
 
@@ -62,7 +66,8 @@ public final class ServerMain implements Callable<Integer> {
       exitCodeListHeading = "Exit codes:%n",
       exitCodeList = {"0:--help or --version, or stopped by SIGINT (Ctrl-C) or SIGTERM after a clean stop with "
           + "the state saved",
-          "2:usage error, address in use, unusable state file (left untouched) or internal error"})
+          "2:usage error, address in use, unusable state file (left untouched), unusable registry (bad URL, "
+              + "unreachable database, refused login, missing rights) or internal error"})
   static final class ServerCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -81,6 +86,20 @@ public final class ServerMain implements Callable<Integer> {
             + "~/.p2pchat/server-state-PORT.jsonl; with --port 0, a temporary file deleted on stop). "
             + "A corrupt or unreadable file is reported and left untouched (exit 2).")
     Path state;
+
+    @Option(names = "--registry", paramLabel = "URL",
+        description = "Where registrations live: file:PATH (the state file, as --state; the default) or "
+            + "jdbc:postgresql://HOST:PORT/DB?user=U, a PostgreSQL database several servers share "
+            + "(docs/registry.md). The password may be given as &password=P or, kept out of ps, in the "
+            + "environment variable " + RegistryUrl.PASSWORD_ENV + ". A bad URL, an unreachable database or "
+            + "missing rights: one line, exit 2.")
+    String registry;
+
+    @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "90s",
+        description = "How long a registration of a peer that advertised the lease feature lives without a "
+            + "heartbeat (default: ${DEFAULT-VALUE}; peers renew every third of it; at least 3s). 2018 peers "
+            + "never get a lease.")
+    Duration lease;
 
     @Option(names = "--identity", paramLabel = "FILE",
         description = "The server's identity key file, created (mode 0600) on first start (default: "
@@ -132,6 +151,23 @@ public final class ServerMain implements Callable<Integer> {
         // Takes effect only if no logger exists yet, which is the case when run from main.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel);
       }
+      if (lease.toSeconds() < 3) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--lease must be at least 3s, got " + lease);
+      }
+      RegistryUrl registryUrl = null;
+      if (registry != null) {
+        try {
+          registryUrl = RegistryUrl.parse(registry);
+        } catch (RegistryOpenException e) {
+          Cli.printError(err, "p2pchat server", e.getMessage());
+          return ExitCode.ERROR;
+        }
+        if (state != null && (registryUrl.kind() != RegistryUrl.Kind.FILE
+            || !registryUrl.file().toAbsolutePath().equals(state.toAbsolutePath()))) {
+          throw new CommandLine.ParameterException(spec.commandLine(),
+              "give either --state or --registry, not both");
+        }
+      }
       Path identityPath = identity != null ? identity
           : IdentityFile.defaultPath().resolveSibling("server-identity");
       IdentityFile identityFile;
@@ -146,6 +182,8 @@ public final class ServerMain implements Callable<Integer> {
           .host(host)
           .port(port)
           .stateFile(state)
+          .registry(registryUrl)
+          .lease(lease)
           .replyTimeout(replyTimeout)
           .readTimeout(readTimeout)
           .maxMessageBytes(maxMessageBytes)
@@ -165,8 +203,13 @@ public final class ServerMain implements Callable<Integer> {
         // not the JVM's 128+signal status.
         Runtime.getRuntime().halt(ExitCode.OK);
       }, "p2pchat-server-shutdown"));
-      out.println("state file: " + server.stateFile() + " (" + Plural.peers(server.registry().size()) + " loaded"
-          + (server.temporaryState() ? "; temporary, deleted on stop" : "") + ")");
+      if (server.sharedRegistry()) {
+        out.println("registry: " + server.registryDescription() + " (" + Plural.peers(server.registry().size())
+            + " registered)");
+      } else {
+        out.println("state file: " + server.stateFile() + " (" + Plural.peers(server.registry().size())
+            + " loaded" + (server.temporaryState() ? "; temporary, deleted on stop" : "") + ")");
+      }
       out.println("listening on " + server.address());
       out.flush();
       try {

@@ -75,6 +75,41 @@ class ServerMainTest {
   }
 
   @Test
+  void aBadRegistryUrlExitsWithTwoAndOneLineWithoutThePassword() {
+    Run run = run("server", "--port", "0", "--identity", dir.resolve("id").toString(),
+        "--registry", "mysql://u:secret@h/db");
+
+    assertEquals(2, run.code(), run.err());
+    assertEquals(1, run.err().strip().lines().count(), run.err());
+    assertTrue(run.err().contains("unsupported --registry URL scheme 'mysql'"), run.err());
+    assertFalse(run.err().contains("secret"), run.err());
+  }
+
+  @Test
+  void anUnreachableDatabaseExitsWithTwoAndOneLine() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    Run run = run("server", "--port", "0", "--identity", dir.resolve("id").toString(),
+        "--registry", "jdbc:postgresql://127.0.0.1:" + closedPort + "/p2pchat?user=u&password=secret");
+
+    assertEquals(2, run.code(), run.err());
+    assertEquals(1, run.err().strip().lines().count(), run.err());
+    assertTrue(run.err().contains("127.0.0.1:" + closedPort), run.err());
+    assertFalse(run.err().contains("secret") || run.err().contains("\tat "), run.err());
+  }
+
+  @Test
+  void stateAndADifferentRegistryTogetherAreAUsageError() {
+    Run run = run("server", "--state", dir.resolve("a.jsonl").toString(), "--registry",
+        "file:" + dir.resolve("b.jsonl"));
+
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("either --state or --registry"), run.err());
+  }
+
+  @Test
   void corruptStateFileExitsWithTwoAndNamesTheFile() throws Exception {
     Path state = dir.resolve("state.jsonl");
     Files.writeString(state, "garbage\n");

@@ -39,10 +39,12 @@ final class FastCheck {
             && dependsOn(data, "sig", "ts", "nonce")
             && dependsOn(data, "ts", "sig") && dependsOn(data, "nonce", "sig");
       case REGISTER_SUCCESS:
+        return signedReply(data) && (!data.has("lease") || integer(data.get("lease"), 1, 86400));
       case REGISTER_ERROR:
         return signedReply(data);
       case LISTPEER_REQUEST:
       case EXIT_NETWORK:
+      case HEARTBEAT:
         return required(data, "peername") && peername(data, "peername")
             && optTimestamp(data, "ts") && optNonce16(data, "nonce") && optSignature(data, "sig")
             && dependsOn(data, "sig", "ts", "nonce")

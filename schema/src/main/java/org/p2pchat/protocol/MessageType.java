@@ -16,6 +16,7 @@ import org.p2pchat.protocol.model.ExitNetwork;
 import org.p2pchat.protocol.model.FileAck;
 import org.p2pchat.protocol.model.FileCancel;
 import org.p2pchat.protocol.model.FileChunk;
+import org.p2pchat.protocol.model.Heartbeat;
 import org.p2pchat.protocol.model.FileTransfer;
 import org.p2pchat.protocol.model.FileTransferAccept;
 import org.p2pchat.protocol.model.FileTransferRefuse;
@@ -46,6 +47,7 @@ public enum MessageType {
   LISTPEER_REQUEST("LISTPEER", "listpeer-request", ListpeerRequest.class),
   LISTPEER_REPLY("LISTPEER", "listpeer-reply", ListpeerReply.class),
   EXIT_NETWORK("EXIT_NETWORK", "exit-network", ExitNetwork.class),
+  HEARTBEAT("HEARTBEAT", "heartbeat", Heartbeat.class),
   CHAT_REQUEST("CHAT_REQUEST", "chat-request", ChatRequest.class),
   CHAT_ACCEPT("CHAT_ACCEPT", "chat-accept", ChatAccept.class),
   CHAT_REFUSE("CHAT_REFUSE", "chat-refuse", ChatRefuse.class),

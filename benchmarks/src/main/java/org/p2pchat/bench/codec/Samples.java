@@ -13,6 +13,7 @@ import org.p2pchat.protocol.model.ExitNetwork;
 import org.p2pchat.protocol.model.FileAck;
 import org.p2pchat.protocol.model.FileCancel;
 import org.p2pchat.protocol.model.FileChunk;
+import org.p2pchat.protocol.model.Heartbeat;
 import org.p2pchat.protocol.model.FileTransfer;
 import org.p2pchat.protocol.model.FileTransferAccept;
 import org.p2pchat.protocol.model.FileTransferRefuse;
@@ -38,6 +39,7 @@ public final class Samples {
       case LISTPEER_REQUEST -> new ListpeerRequest().withPeername("alice");
       case LISTPEER_REPLY -> listpeerReply(REPLY_PEERS);
       case EXIT_NETWORK -> new ExitNetwork().withPeername("alice");
+      case HEARTBEAT -> new Heartbeat().withPeername("alice");
       case CHAT_REQUEST -> new ChatRequest().withPeername("alice").withHost("localhost").withPort(4000);
       case CHAT_ACCEPT -> new ChatAccept().withPeername("patchouli").withHost("localhost").withPort(40000);
       case CHAT_REFUSE -> new ChatRefuse();

@@ -18,7 +18,9 @@ public final class Benchmarks {
       // The Java floors: the SDK against a minimal Java receiver, same Java sender.
       Benchmark.of(ThroughputBench.SECTION, true, ctx -> new ThroughputBench(ctx).run()),
       Benchmark.of(ServerBench.SECTION, false, ctx -> new ServerBench(ctx.settings(), ctx.results(),
-          ctx.progress()).run()));
+          ctx.progress()).run()),
+      // Several servers on one PostgreSQL (docs/registry.md); starts its own embedded PostgreSQL.
+      Benchmark.of(RegistryBench.SECTION, false, ctx -> new RegistryBench(ctx).run()));
 
   private Benchmarks() {}
 

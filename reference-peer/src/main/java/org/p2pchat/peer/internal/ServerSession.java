@@ -23,6 +23,7 @@ import org.p2pchat.identity.PendingRequests;
 import org.p2pchat.identity.SignedMessages;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.model.ExitNetwork;
+import org.p2pchat.protocol.model.Heartbeat;
 import org.p2pchat.protocol.model.ListpeerReply;
 import org.p2pchat.protocol.model.ListpeerRequest;
 import org.p2pchat.protocol.model.Register;
@@ -75,6 +76,23 @@ public final class ServerSession {
   public void withoutServer() {
     noServer = true;
   }
+  /** Renews the lease a server announced; re-registers after the server was unreachable. */
+  private final LeaseKeeper lease = new LeaseKeeper(new LeaseKeeper.Session() {
+    @Override
+    public boolean registered() {
+      return isRegistered();
+    }
+
+    @Override
+    public boolean heartbeat() {
+      return ServerSession.this.heartbeat();
+    }
+
+    @Override
+    public void reregister() {
+      register();
+    }
+  });
 
   public ServerSession(Identity me, HostPort server, Outbox outbox, PeerOutput out, Duration replyTimeout) {
     this(me, server, outbox, out, replyTimeout, null);
@@ -91,7 +109,11 @@ public final class ServerSession {
   }
 
   public void registerHandlers(Dispatcher dispatcher) {
-    dispatcher.on(RegisterSuccess.class, (msg, ctx) -> onRegisterAnswer(true, ctx));
+    dispatcher.on(RegisterSuccess.class, (msg, ctx) -> {
+      if (onRegisterAnswer(true, ctx)) {
+        lease.announced(msg.getLease());
+      }
+    });
     dispatcher.on(RegisterError.class, (msg, ctx) -> onRegisterAnswer(false, ctx));
     dispatcher.on(ListpeerReply.class, this::onPeerList);
   }
@@ -227,13 +249,14 @@ public final class ServerSession {
     }
   }
 
-  private void onRegisterAnswer(boolean success, MessageContext ctx) {
+  /** True if the answer was taken (authentic, and a register was waiting or a late success). */
+  private boolean onRegisterAnswer(boolean success, MessageContext ctx) {
     if (!authentic(success ? "REGISTER_SUCCESS" : "REGISTER_ERROR", ctx)) {
-      return;
+      return false;
     }
     // REGISTER_SUCCESS and REGISTER_ERROR carry no fields: they answer the one register in flight.
     if (registerAnswer.completeOldest(key -> true, success)) {
-      return;
+      return true;
     }
     boolean late;
     synchronized (lock) {
@@ -249,7 +272,20 @@ public final class ServerSession {
       log.warn("ignored {} from {}: no register is waiting for an answer", success ? "REGISTER_SUCCESS"
           : "REGISTER_ERROR", ctx.remote());
     }
+    return late;
   }
+
+  /** One heartbeat to the server (signed with an identity); true if delivered. */
+  private boolean heartbeat() {
+    Heartbeat h = new Heartbeat().withPeername(me.name());
+    if (trust != null) {
+      Map<String, Object> signed = sign("HEARTBEAT", h, null);
+      h.withTs(((Number) signed.get(SignedMessages.TS)).longValue())
+          .withNonce((String) signed.get(SignedMessages.NONCE)).withSig((String) signed.get(SignedMessages.SIG));
+    }
+    return outbox.send(server, h);
+  }
+
 
   private void onPeerList(ListpeerReply reply, MessageContext ctx) {
     if (!authentic("LISTPEER", ctx)) {
@@ -282,7 +318,9 @@ public final class ServerSession {
     if (trust == null) {
       return r;
     }
-    r.withFeatures(new java.util.LinkedHashSet<>(Handshake.FEATURES)).withIdkey(trust.keys().publicKey().base64url());
+    java.util.Set<String> features = new java.util.LinkedHashSet<>(Handshake.FEATURES);
+    features.add(LeaseKeeper.FEATURE);
+    r.withFeatures(features).withIdkey(trust.keys().publicKey().base64url());
     Map<String, Object> signed = sign("REGISTER", r, Set.of("REGISTER_SUCCESS", "REGISTER_ERROR"));
     return r.withTs(((Number) signed.get(SignedMessages.TS)).longValue())
         .withNonce((String) signed.get(SignedMessages.NONCE)).withSig((String) signed.get(SignedMessages.SIG));

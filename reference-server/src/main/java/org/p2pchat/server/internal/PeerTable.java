@@ -1,35 +1,39 @@
 package org.p2pchat.server.internal;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.Optional;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.server.Registry;
 import org.p2pchat.server.StateFileException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.p2pchat.server.registry.RegisterOutcome;
+import org.p2pchat.server.registry.Registration;
+import org.p2pchat.server.registry.RegistryStore;
+import org.p2pchat.server.registry.RegistryUnavailable;
+import org.p2pchat.server.registry.internal.JournalRegistryStore;
 
 /**
- * The registry and its state file, as one: every change is applied in memory and appended to the
- * journal under one lock, so the file replays to exactly what memory holds. {@link #register} returns
- * only once the registration is on disk.
+ * The registry as the handlers use it, over a {@link RegistryStore}: the embedded journal (one server)
+ * or PostgreSQL (several servers on one database). Keys are passed as the base64url text of the wire.
  *
- * <p>Lookups, insertions and removals are O(1) (a {@link LinkedHashMap}, which also keeps registration
- * order); a snapshot is O(n). Thread-safe.
+ * <p>Changes return (or complete) only once durable. The read-only {@link Registry} methods cannot throw
+ * a checked exception: when the store cannot answer they throw {@link UncheckedIOException}, so the
+ * request is answered by nothing (never wrongly). Thread-safe.
  */
 public final class PeerTable implements Registry, AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(PeerTable.class);
-  /** Compact when the journal holds this many records beyond twice the live entries. */
-  private static final int DEFAULT_COMPACT_SLACK = 10_000;
+  private static final Base64.Decoder B64 = Base64.getUrlDecoder();
 
-  /** What a register call did. */
+  /** What a register call did. {@code holder} is null when the registry is full. */
   public record Outcome(boolean registered, HostPort holder) {
     static Outcome registered(HostPort address) {
       return new Outcome(true, address);
@@ -40,24 +44,12 @@ public final class PeerTable implements Registry, AutoCloseable {
     }
   }
 
-  private final Object lock = new Object();
-  private final LinkedHashMap<String, HostPort> peers;
-  /** Name to the identity key (base64url) it is bound to, for keyed registrations only. */
-  private final Map<String, String> keys;
-  private final Path file;
-  private final StateLock stateLock;
-  private final Journal journal;
-  private final StateFormat.Loaded loaded;
-  private final int compactSlack;
-  private boolean closed;
+  private final RegistryStore store;
+  /** The journal underneath for a file store (its path and what it loaded), else null. */
+  private final JournalTable journal;
 
-  private PeerTable(Path file, StateLock stateLock, StateFormat.Loaded loaded, Journal journal, int compactSlack) {
-    this.file = file;
-    this.compactSlack = compactSlack;
-    this.stateLock = stateLock;
-    this.loaded = loaded;
-    this.peers = loaded.peers();
-    this.keys = new HashMap<>(loaded.keys());
+  private PeerTable(RegistryStore store, JournalTable journal) {
+    this.store = store;
     this.journal = journal;
   }
 
@@ -66,42 +58,45 @@ public final class PeerTable implements Registry, AutoCloseable {
    * is locked by another server, unreadable or corrupt.
    */
   public static PeerTable open(Path file) throws StateFileException {
-    return open(file, DEFAULT_COMPACT_SLACK);
+    return open(file, JournalTable.DEFAULT_COMPACT_SLACK);
   }
 
   static PeerTable open(Path file, int compactSlack) throws StateFileException {
-    Path absolute = file.toAbsolutePath();
-    Path parent = absolute.getParent();
-    try {
-      Files.createDirectories(parent);
-    } catch (IOException e) {
-      throw new StateFileException(absolute, "cannot create its directory: " + e, e);
-    }
-    StateLock stateLock = StateLock.acquire(absolute);
-    try {
-      StateFormat.Loaded loaded = StateFormat.read(absolute);
-      Journal journal = Journal.create(absolute, loaded.peers(), loaded.keys());
-      return new PeerTable(absolute, stateLock, loaded, journal, compactSlack);
-    } catch (StateFileException | RuntimeException e) {
-      stateLock.close();
-      throw e;
-    }
+    JournalTable table = JournalTable.open(file, compactSlack, Integer.MAX_VALUE);
+    return new PeerTable(JournalRegistryStore.over(table), table);
   }
 
+  /** A table over an open store, which it owns from now on (closes it on {@link #close}). */
+  public static PeerTable over(RegistryStore store) {
+    Objects.requireNonNull(store, "store");
+    return new PeerTable(store, store instanceof JournalRegistryStore ? ((JournalRegistryStore) store).table()
+        : null);
+  }
+
+  /** The state file, or empty when the registry is a database. */
+  public Optional<Path> stateFile() {
+    return journal == null ? Optional.empty() : Optional.of(journal.file());
+  }
+
+  /** The state file; only for a file store. */
   public Path file() {
-    return file;
+    return stateFile().orElseThrow(() -> new IllegalStateException("the registry is " + store.describe()));
   }
 
-  /** What the file held when it was opened (peers loaded, records replayed, a torn last line). */
+  /** What the file held when it was opened; only for a file store. */
   public StateFormat.Loaded loaded() {
-    return loaded;
+    if (journal == null) {
+      throw new IllegalStateException("the registry is " + store.describe());
+    }
+    return journal.loaded();
   }
 
-  /**
-   * Registers {@code peername} at {@code address} if the name is free. Of two concurrent calls for one
-   * name exactly one succeeds. Returns once a successful registration is on disk; if it cannot be
-   * written, it is undone and the call throws.
-   */
+  /** Where the registry lives, without credentials. */
+  public String describe() {
+    return store.describe();
+  }
+
+  /** Registers {@code peername} at {@code address} if the name is free; returns once on disk. */
   public Outcome register(String peername, HostPort address) throws IOException {
     try {
       return registerDurably(peername, address).join();
@@ -113,183 +108,119 @@ public final class PeerTable implements Registry, AutoCloseable {
     }
   }
 
-  /**
-   * {@link #register} without blocking: the record is written now and the future completes once it is
-   * on disk (group commit: one force covers every registration ready by then), so the caller acknowledges
-   * only then, and a worker never waits for a disk. A refusal (name taken) completes at once. If the
-   * record cannot be written or forced, the registration is undone and the future fails.
-   */
   public CompletableFuture<Outcome> registerDurably(String peername, HostPort address) {
-    return registerDurably(peername, address, null);
+    return registerDurably(peername, address, null, null);
   }
 
   /**
-   * As {@link #registerDurably(String, HostPort)}, binding the name to {@code idkey} (base64url) for as
-   * long as it stays registered; null registers it without a key (2018).
+   * Registers {@code peername} at {@code address} bound to {@code idkey} (base64url; null: no key, 2018)
+   * if the name is free. Of two concurrent calls for one name, on one server or several, exactly one
+   * succeeds. The future completes once the registration is durable, so the caller acknowledges only then.
    */
   public CompletableFuture<Outcome> registerDurably(String peername, HostPort address, String idkey) {
+    return registerDurably(peername, address, idkey, null);
+  }
+
+  /** As {@link #registerDurably(String, HostPort, String)}, with a lease running out at {@code lease} (null: none). */
+  public CompletableFuture<Outcome> registerDurably(String peername, HostPort address, String idkey, Instant lease) {
     Objects.requireNonNull(peername, "peername");
     Objects.requireNonNull(address, "address");
-    long seq;
-    synchronized (lock) {
-      checkOpen();
-      HostPort holder = peers.get(peername);
-      if (holder != null) {
-        return CompletableFuture.completedFuture(Outcome.taken(holder));
+    return store.registerAsync(peername, address, key(idkey), lease).thenApply(outcome -> {
+      if (outcome instanceof RegisterOutcome.Registered) {
+        return Outcome.registered(address);
       }
-      peers.put(peername, address);
-      if (idkey != null) {
-        keys.put(peername, idkey);
+      if (outcome instanceof RegisterOutcome.Taken) {
+        return Outcome.taken(((RegisterOutcome.Taken) outcome).holder().address());
       }
-      try {
-        seq = record(StateFormat.register(peername, address, idkey));
-      } catch (IOException e) {
-        peers.remove(peername);
-        keys.remove(peername);
-        return CompletableFuture.failedFuture(e);
-      }
-    }
-    return journal.durable(seq).handle((ok, error) -> {
-      if (error != null) {
-        undo(peername, address);
-        throw new CompletionException(error instanceof CompletionException ? error.getCause() : error);
-      }
-      return Outcome.registered(address);
+      return new Outcome(false, null);
     });
   }
 
   /** Removes {@code peername}; returns where it was registered, or empty if it was not. */
   public Optional<HostPort> remove(String peername, String why) throws IOException {
-    long seq;
-    HostPort removed;
-    synchronized (lock) {
-      checkOpen();
-      removed = peers.remove(peername);
-      if (removed == null) {
-        return Optional.empty();
-      }
-      keys.remove(peername);
-      seq = record(StateFormat.remove(peername, why));
-    }
-    journal.sync(seq);
-    return Optional.of(removed);
+    return store.remove(peername).map(Registration::address);
   }
 
   /**
    * Removes {@code peername} only if it is still bound to {@code idkey} (null: only if it is registered
-   * without a key), so a check of the key and the removal are one step. Returns where it was registered,
-   * or empty if it was not (or is bound otherwise).
+   * without a key), as one step. Returns where it was registered, or empty.
    */
   public Optional<HostPort> removeIfKey(String peername, String idkey, String why) throws IOException {
-    long seq;
-    HostPort removed;
-    synchronized (lock) {
-      checkOpen();
-      if (!peers.containsKey(peername) || !Objects.equals(idkey, keys.get(peername))) {
-        return Optional.empty();
-      }
-      removed = peers.remove(peername);
-      keys.remove(peername);
-      seq = record(StateFormat.remove(peername, why));
-    }
-    journal.sync(seq);
-    return Optional.of(removed);
-  }
-
-  @Override
-  public Optional<String> keyOf(String peername) {
-    synchronized (lock) {
-      return Optional.ofNullable(keys.get(peername));
-    }
-  }
-
-  /** A copy of every name-to-key binding (keyed registrations only). */
-  public Map<String, String> keysSnapshot() {
-    synchronized (lock) {
-      return new HashMap<>(keys);
-    }
+    return store.removeIfKey(peername, key(idkey)).map(Registration::address);
   }
 
   /** Removes {@code peername} only if it is still registered at {@code address}; true if it was. */
   public boolean removeIfAt(String peername, HostPort address, String why) throws IOException {
-    long seq;
-    synchronized (lock) {
-      checkOpen();
-      if (!address.equals(peers.get(peername))) {
-        return false;
-      }
-      peers.remove(peername);
-      keys.remove(peername);
-      seq = record(StateFormat.remove(peername, why));
+    return store.removeIfAt(peername, address);
+  }
+
+  /** Moves {@code peername}'s lease to {@code lease}; true if it is registered. */
+  public boolean renew(String peername, Instant lease) throws IOException {
+    return store.renew(peername, lease);
+  }
+
+  /** Removes every registration whose lease ran out at {@code now}; returns them, oldest first. */
+  public List<Registration> expire(Instant now) throws IOException {
+    return store.expire(now);
+  }
+
+  /** The whole registration of {@code peername} (key, lease), if registered. */
+  public Optional<Registration> lookup(String peername) throws IOException {
+    return store.lookup(peername);
+  }
+
+  @Override
+  public Optional<String> keyOf(String peername) {
+    return read(() -> store.lookup(peername)).flatMap(Registration::publicKey).map(JournalTable::text);
+  }
+
+  /** A copy of every name-to-key binding (keyed registrations only). */
+  public Map<String, String> keysSnapshot() {
+    Map<String, String> keys = new HashMap<>();
+    for (Registration r : read(store::list)) {
+      r.publicKey().ifPresent(k -> keys.put(r.name(), JournalTable.text(k)));
     }
-    // Not waited for: a drop acknowledges nothing to anyone, and it may run on the journal's own ack
-    // thread (a reply future that failed at once), where waiting for durability would wait on itself.
-    // The next force makes it durable; lost in a crash, the registration is only dropped again later.
-    journal.durable(seq);
-    return true;
+    return keys;
   }
 
   @Override
   public Optional<HostPort> addressOf(String peername) {
-    synchronized (lock) {
-      return Optional.ofNullable(peers.get(peername));
-    }
+    return read(() -> store.lookup(peername)).map(Registration::address);
   }
 
   @Override
   public int size() {
-    synchronized (lock) {
-      return peers.size();
-    }
+    return read(store::size);
   }
 
   @Override
   public LinkedHashMap<String, HostPort> snapshot() {
-    synchronized (lock) {
-      return new LinkedHashMap<>(peers);
+    LinkedHashMap<String, HostPort> peers = new LinkedHashMap<>();
+    for (Registration r : read(store::list)) {
+      peers.put(r.name(), r.address());
     }
+    return peers;
   }
 
-  /** Appends under the lock, compacting when the journal has grown well past the live entries. */
-  private long record(byte[] line) throws IOException {
-    long seq = journal.append(line);
-    if (journal.sinceCompaction() > 2L * peers.size() + compactSlack) {
-      journal.compact(peers, keys);
-    }
-    return seq;
-  }
-
-  /** Writes a compacted snapshot, closes the file and releases its lock. Later changes throw. */
+  /** Closes the store: the journal is written compacted and unlocked, or the pool closed. */
   @Override
   public void close() {
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        journal.compact(peers, keys);
-      } catch (IOException e) {
-        log.warn("cannot compact {} on close (every acknowledged record is already in its journal): {}",
-            file, e.toString());
-      }
-      journal.close();
-      stateLock.close();
-    }
+    store.close();
   }
 
-  private void undo(String peername, HostPort address) {
-    synchronized (lock) {
-      if (address.equals(peers.get(peername))) {
-        peers.remove(peername);
-        keys.remove(peername);
-      }
-    }
+  private static byte[] key(String idkey) {
+    return idkey == null ? null : B64.decode(idkey);
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("registry closed: the server is stopping");
+  private interface Read<T> {
+    T get() throws RegistryUnavailable;
+  }
+
+  private static <T> T read(Read<T> read) {
+    try {
+      return read.get();
+    } catch (RegistryUnavailable e) {
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 }

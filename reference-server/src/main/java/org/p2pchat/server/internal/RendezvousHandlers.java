@@ -54,12 +54,19 @@ public final class RendezvousHandlers {
   private final Outbox outbox;
   private final Consumer<String> events;
   private final ServerIdentity identity;
+  private final LeaseHandlers leases;
   /** Refused signed requests: at most 20 lines per 10 s. */
   private final RateLimitedLog refusals = new RateLimitedLog(log, 20, 10_000_000_000L);
   /** Names whose REGISTER advertised features; the others get the 2018 LISTPEER reply ({@link Listing2018}). */
   private final Set<String> advertisedFeatures = ConcurrentHashMap.newKeySet();
 
   public RendezvousHandlers(PeerTable table, Outbox outbox, Consumer<String> events, ServerIdentity identity) {
+    this(table, outbox, events, identity, LeaseHandlers.disabled());
+  }
+
+  public RendezvousHandlers(PeerTable table, Outbox outbox, Consumer<String> events, ServerIdentity identity,
+      LeaseHandlers leases) {
+    this.leases = leases;
     this.table = table;
     this.outbox = outbox;
     this.events = events;
@@ -145,7 +152,7 @@ public final class RendezvousHandlers {
     String boundKey = idkey;
     CompletableFuture<PeerTable.Outcome> recorded;
     try {
-      recorded = table.registerDurably(name, address, idkey);
+      recorded = table.registerDurably(name, address, idkey, leases.expiryFor(register));
     } catch (IllegalStateException e) {
       log.error("register {} at {} failed, no reply sent: {} (from {})", Printable.of(name), Printable.of(address),
           e.getMessage(), from);
@@ -164,10 +171,10 @@ public final class RendezvousHandlers {
         }
         if (boundKey == null) {
           event("register {} at {} (from {})", name, address, from);
-          reply(address, new RegisterSuccess(), name);
+          reply(address, leases.announce(register, new RegisterSuccess()), name);
         } else {
           event("register {} at {} with key {} (from {})", name, address, fingerprint(boundKey), from);
-          RegisterSuccess success = new RegisterSuccess();
+          RegisterSuccess success = leases.announce(register, new RegisterSuccess());
           Map<String, Object> signed = signReply(success, name, requestNonce);
           if (signed != null) {
             reply(address, success.withIdkey(text(signed, "idkey")).withTo(text(signed, "to"))
@@ -203,7 +210,8 @@ public final class RendezvousHandlers {
     if (key.isEmpty()) {
       LinkedHashMap<String, HostPort> all = table.snapshot();
       // A 2018 program reads one recv(1024): it gets the oldest peers that fit, never a reply it cannot decode.
-      LinkedHashMap<String, HostPort> peers = advertisedFeatures.contains(name) ? all : Listing2018.fit(all);
+      LinkedHashMap<String, HostPort> peers = advertisedFeatures.contains(name) || leases.leased(name) ? all
+          : Listing2018.fit(all);
       event("listpeer by {}: {} sent to {}{} (from {})", name, Plural.peers(peers.size()), asker.get(),
           peers.size() < all.size() ? " (of " + all.size() + ": a 2018 reply fits in 1024 bytes)" : "",
           Addresses.describe(context.remote()));

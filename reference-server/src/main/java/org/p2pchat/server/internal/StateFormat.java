@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,10 +29,14 @@ import org.p2pchat.server.StateFileException;
  * {"op":"register","peername":"alice","host":"localhost","port":4000}
  * {"op":"register","peername":"bob","host":"localhost","port":4001,"idkey":"DrXk...W7k"}
  * {"op":"remove","peername":"alice","why":"exit"}
+ * {"op":"register","peername":"carol","host":"localhost","port":4002,"lease":"2026-12-03T13:00:00.123456Z"}
+ * {"op":"lease","peername":"carol","lease":"2026-12-03T13:01:30Z"}
  * </pre>
  *
  * <p>{@code idkey} (optional) is the identity key a keyed REGISTER bound the name to (docs/identity.md
  * 4.2); a record without it is a 2018 registration, so files written before identity-v1 load unchanged.
+ * {@code lease} (optional) is when a leased registration runs out (docs/registry.md); a {@code lease} op
+ * moves it (a heartbeat). Registrations without a lease are written exactly as before leases existed.
  *
  * <p>Every record is written with its newline in one write and made durable before the registration is
  * acknowledged. So a last line without a newline is a write cut short by a crash: it was never
@@ -41,16 +47,21 @@ public final class StateFormat {
   static final String FORMAT = "p2pchat-server-state";
   static final int VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{43}");
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
   private StateFormat() {}
 
   /** What a state file held. */
-  public record Loaded(LinkedHashMap<String, HostPort> peers, Map<String, String> keys, int records,
-      String tornTail) {
+  public record Loaded(LinkedHashMap<String, HostPort> peers, Map<String, String> keys,
+      Map<String, Instant> leases, int records, String tornTail) {
     /** Without keys: a registry of 2018 registrations only. */
     public Loaded(LinkedHashMap<String, HostPort> peers, int records, String tornTail) {
-      this(peers, new HashMap<>(), records, tornTail);
+      this(peers, new HashMap<>(), new HashMap<>(), records, tornTail);
+    }
+
+    /** Without leases. */
+    public Loaded(LinkedHashMap<String, HostPort> peers, Map<String, String> keys, int records, String tornTail) {
+      this(peers, keys, new HashMap<>(), records, tornTail);
     }
 
     /** True if the last line was cut short (and ignored). */
@@ -76,6 +87,24 @@ public final class StateFormat {
       node.put("idkey", idkey);
     }
     return line(node);
+  }
+
+  /** A register record with a lease (null: none, the line is then as before leases existed). */
+  static byte[] register(String peername, HostPort address, String idkey, Instant lease) {
+    ObjectNode node = JSON.createObjectNode().put("op", "register").put("peername", peername)
+        .put("host", address.host()).put("port", address.port());
+    if (idkey != null) {
+      node.put("idkey", idkey);
+    }
+    if (lease != null) {
+      node.put("lease", lease.toString());
+    }
+    return line(node);
+  }
+
+  /** A heartbeat: {@code peername}'s lease now runs out at {@code lease}. */
+  static byte[] lease(String peername, Instant lease) {
+    return line(JSON.createObjectNode().put("op", "lease").put("peername", peername).put("lease", lease.toString()));
   }
 
   static byte[] remove(String peername, String why) {
@@ -110,8 +139,9 @@ public final class StateFormat {
   static Loaded parse(Path file, byte[] bytes) throws StateFileException {
     LinkedHashMap<String, HostPort> peers = new LinkedHashMap<>();
     Map<String, String> keys = new HashMap<>();
+    Map<String, Instant> leases = new HashMap<>();
     if (bytes.length == 0) {
-      return new Loaded(peers, keys, 0, null);
+      return new Loaded(peers, keys, leases, 0, null);
     }
     checkUtf8(file, bytes);
     int lineNo = 0;
@@ -127,7 +157,7 @@ public final class StateFormat {
       if (lineNo == 1) {
         checkHeader(file, node);
       } else {
-        apply(file, node, lineNo, peers, keys);
+        apply(file, node, lineNo, peers, keys, leases);
         records++;
       }
       start = end + 1;
@@ -136,7 +166,7 @@ public final class StateFormat {
       throw new StateFileException(file, "not a p2pchat server state file (no complete first line)");
     }
     String torn = start < bytes.length ? new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8) : null;
-    return new Loaded(peers, keys, records, torn);
+    return new Loaded(peers, keys, leases, records, torn);
   }
 
   private static JsonNode parseLine(Path file, byte[] bytes, int start, int end, int lineNo)
@@ -170,7 +200,7 @@ public final class StateFormat {
   }
 
   private static void apply(Path file, JsonNode record, int lineNo, Map<String, HostPort> peers,
-      Map<String, String> keys) throws StateFileException {
+      Map<String, String> keys, Map<String, Instant> leases) throws StateFileException {
     String op = text(record, "op");
     String peername = text(record, "peername");
     if (peername == null || peername.isEmpty()) {
@@ -193,16 +223,35 @@ public final class StateFormat {
       if (idkey != null) {
         if (!idkey.isTextual() || !KEY.matcher(idkey.asText()).matches()) {
           throw new StateFileException(file, "line " + lineNo + " binds '" + peername
-              + "' to an idkey that is not 43 base64url characters");
+              + "' to an idkey that is not base64url text");
         }
         keys.put(peername, idkey.asText());
+      }
+      if (record.has("lease")) {
+        leases.put(peername, instant(file, record, lineNo));
+      }
+    } else if ("lease".equals(op)) {
+      // A heartbeat for a name no longer registered is harmless, like a remove of an absent name.
+      Instant until = instant(file, record, lineNo);
+      if (peers.containsKey(peername)) {
+        leases.put(peername, until);
       }
     } else if ("remove".equals(op)) {
       // Removing an absent name is harmless: the outcome is the same.
       peers.remove(peername);
       keys.remove(peername);
+      leases.remove(peername);
     } else {
       throw new StateFileException(file, "line " + lineNo + " has unknown op " + record.get("op"));
+    }
+  }
+
+  private static Instant instant(Path file, JsonNode record, int lineNo) throws StateFileException {
+    String text = text(record, "lease");
+    try {
+      return Instant.parse(text == null ? "" : text);
+    } catch (DateTimeParseException e) {
+      throw new StateFileException(file, "line " + lineNo + " has a lease that is not an instant");
     }
   }
 

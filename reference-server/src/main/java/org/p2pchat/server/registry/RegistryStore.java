@@ -3,6 +3,7 @@ package org.p2pchat.server.registry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.p2pchat.protocol.HostPort;
 
 /**
@@ -30,6 +31,26 @@ public interface RegistryStore extends AutoCloseable {
    */
   RegisterOutcome register(String name, HostPort address, byte[] publicKey, Instant leaseExpiry)
       throws RegistryUnavailable;
+
+  /**
+   * {@link #register} without holding the caller's thread while the journal is forced (group commit);
+   * the future completes once the outcome is durable, or fails with {@link RegistryUnavailable}. The
+   * default runs {@link #register} on the calling thread.
+   */
+  default CompletableFuture<RegisterOutcome> registerAsync(String name, HostPort address, byte[] publicKey,
+      Instant leaseExpiry) {
+    try {
+      return CompletableFuture.completedFuture(register(name, address, publicKey, leaseExpiry));
+    } catch (RegistryUnavailable e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Removes {@code name} only if it is bound to {@code publicKey} (null: only if it has no key), so the
+   * check of a signed EXIT_NETWORK and the removal are one step; returns what was removed.
+   */
+  Optional<Registration> removeIfKey(String name, byte[] publicKey) throws RegistryUnavailable;
 
   /** Removes {@code name} (EXIT_NETWORK); returns what was removed, or empty if it was not registered. */
   Optional<Registration> remove(String name) throws RegistryUnavailable;

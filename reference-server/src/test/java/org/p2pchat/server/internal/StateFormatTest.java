@@ -85,7 +85,7 @@ class StateFormatTest {
   @Test
   void aMalformedIdkeyFailsTheLoad() {
     String message = failure(HEADER + "{\"op\":\"register\",\"peername\":\"alice\",\"host\":\"h\",\"port\":1,"
-        + "\"idkey\":\"short\"}\n");
+        + "\"idkey\":\"not base64!\"}\n");
     assertTrue(message.contains("line 2 binds 'alice' to an idkey"), message);
   }
 

