@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -50,6 +52,10 @@ public final class PeerTable implements Registry, AutoCloseable {
   private final StateFormat.Loaded loaded;
   private final int compactSlack;
   private boolean closed;
+  /** Registrations in memory whose record is not yet durable (left out of a recovery snapshot). */
+  private final Set<String> pendingRegisters = new HashSet<>();
+  /** Removals whose record is not yet durable: still in memory, left out of a compaction snapshot. */
+  private final Set<String> pendingRemoves = new HashSet<>();
 
   private PeerTable(Path file, StateLock stateLock, StateFormat.Loaded loaded, Journal journal, int compactSlack) {
     this.file = file;
@@ -70,17 +76,25 @@ public final class PeerTable implements Registry, AutoCloseable {
   }
 
   static PeerTable open(Path file, int compactSlack) throws StateFileException {
-    Path absolute = file.toAbsolutePath();
-    Path parent = absolute.getParent();
+    return open(file, compactSlack, null);
+  }
+
+  /** As {@link #open(Path)}, appending through {@code opener} when not null (tests inject failures). */
+  static PeerTable open(Path file, int compactSlack, Journal.Opener opener) throws StateFileException {
+    Path given = file.toAbsolutePath();
+    Path parent = given.getParent();
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new StateFileException(absolute, "cannot create its directory: " + e, e);
+      throw new StateFileException(given, "cannot create its directory: " + e, e);
     }
+    // One registry, one lock, whatever path leads to it.
+    Path absolute = StateLock.canonical(given);
     StateLock stateLock = StateLock.acquire(absolute);
     try {
       StateFormat.Loaded loaded = StateFormat.read(absolute);
-      Journal journal = Journal.create(absolute, loaded.peers(), loaded.keys());
+      Journal journal = opener == null ? Journal.create(absolute, loaded.peers(), loaded.keys())
+          : Journal.create(absolute, loaded.peers(), loaded.keys(), opener);
       return new PeerTable(absolute, stateLock, loaded, journal, compactSlack);
     } catch (StateFileException | RuntimeException e) {
       stateLock.close();
@@ -137,19 +151,26 @@ public final class PeerTable implements Registry, AutoCloseable {
       if (holder != null) {
         return CompletableFuture.completedFuture(Outcome.taken(holder));
       }
+      // In memory at once (before the record, which may compact), so that a second REGISTER of the name
+      // is refused; undone if never durable.
       peers.put(peername, address);
       if (idkey != null) {
         keys.put(peername, idkey);
       }
+      pendingRegisters.add(peername);
       try {
         seq = record(StateFormat.register(peername, address, idkey));
       } catch (IOException e) {
         peers.remove(peername);
         keys.remove(peername);
+        pendingRegisters.remove(peername);
         return CompletableFuture.failedFuture(e);
       }
     }
     return journal.durable(seq).handle((ok, error) -> {
+      synchronized (lock) {
+        pendingRegisters.remove(peername);
+      }
       if (error != null) {
         undo(peername, address);
         throw new CompletionException(error instanceof CompletionException ? error.getCause() : error);
@@ -158,21 +179,44 @@ public final class PeerTable implements Registry, AutoCloseable {
     });
   }
 
-  /** Removes {@code peername}; returns where it was registered, or empty if it was not. */
+  /**
+   * Removes {@code peername}; returns where it was registered, or empty if it was not. The name leaves
+   * memory only once its record is durable: if it cannot be written, the call throws and the name stays
+   * registered, in memory as on disk.
+   */
   public Optional<HostPort> remove(String peername, String why) throws IOException {
     long seq;
     HostPort removed;
+    String key;
     synchronized (lock) {
       checkOpen();
-      removed = peers.remove(peername);
+      removed = peers.get(peername);
       if (removed == null) {
         return Optional.empty();
       }
-      keys.remove(peername);
+      key = keys.get(peername);
       seq = record(StateFormat.remove(peername, why));
+      pendingRemoves.add(peername);
     }
-    journal.sync(seq);
-    return Optional.of(removed);
+    return Optional.of(finishRemove(peername, removed, key, seq));
+  }
+
+  /** Waits for a removal's record, then applies it in memory; on failure the name stays. */
+  private HostPort finishRemove(String peername, HostPort removed, String key, long seq) throws IOException {
+    try {
+      journal.sync(seq);
+    } finally {
+      synchronized (lock) {
+        pendingRemoves.remove(peername);
+      }
+    }
+    synchronized (lock) {
+      if (removed.equals(peers.get(peername)) && Objects.equals(key, keys.get(peername))) {
+        peers.remove(peername);
+        keys.remove(peername);
+      }
+    }
+    return removed;
   }
 
   /**
@@ -188,12 +232,11 @@ public final class PeerTable implements Registry, AutoCloseable {
       if (!peers.containsKey(peername) || !Objects.equals(idkey, keys.get(peername))) {
         return Optional.empty();
       }
-      removed = peers.remove(peername);
-      keys.remove(peername);
+      removed = peers.get(peername);
       seq = record(StateFormat.remove(peername, why));
+      pendingRemoves.add(peername);
     }
-    journal.sync(seq);
-    return Optional.of(removed);
+    return Optional.of(finishRemove(peername, removed, idkey, seq));
   }
 
   @Override
@@ -250,13 +293,34 @@ public final class PeerTable implements Registry, AutoCloseable {
     }
   }
 
-  /** Appends under the lock, compacting when the journal has grown well past the live entries. */
+  /**
+   * Appends under the lock, compacting when the journal has grown well past the live entries. After a
+   * write failure, first rewrites the file from what is durable (the journal's recovery): so once the disk
+   * accepts writes again, the next change goes through without a restart.
+   */
   private long record(byte[] line) throws IOException {
+    if (journal.failed()) {
+      journal.recover(without(peers, pendingRegisters), without(keys, pendingRegisters));
+    }
     long seq = journal.append(line);
     if (journal.sinceCompaction() > 2L * peers.size() + compactSlack) {
-      journal.compact(peers, keys);
+      compact();
     }
     return seq;
+  }
+
+  /** A snapshot of what the file replays to: removals already written are left out. */
+  private void compact() throws IOException {
+    journal.compact(without(peers, pendingRemoves), without(keys, pendingRemoves));
+  }
+
+  private static <V> Map<String, V> without(Map<String, V> map, Set<String> names) {
+    if (names.isEmpty()) {
+      return map;
+    }
+    LinkedHashMap<String, V> copy = new LinkedHashMap<>(map);
+    copy.keySet().removeAll(names);
+    return copy;
   }
 
   /** Writes a compacted snapshot, closes the file and releases its lock. Later changes throw. */
@@ -268,7 +332,7 @@ public final class PeerTable implements Registry, AutoCloseable {
       }
       closed = true;
       try {
-        journal.compact(peers, keys);
+        compact();
       } catch (IOException e) {
         log.warn("cannot compact {} on close (every acknowledged record is already in its journal): {}",
             file, e.toString());

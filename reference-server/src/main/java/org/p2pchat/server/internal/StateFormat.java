@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.p2pchat.protocol.HostPort;
+import org.p2pchat.protocol.MessageValidator;
+import org.p2pchat.protocol.Printable;
+import org.p2pchat.protocol.ValidationResult;
 import org.p2pchat.server.StateFileException;
 
 /**
@@ -42,6 +45,10 @@ public final class StateFormat {
   static final int VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{43}");
+  /** Records are checked against the wire schema of the message that made them (REGISTER, EXIT_NETWORK). */
+  private static final class Schemas {
+    static final MessageValidator VALIDATOR = MessageValidator.create();
+  }
 
   private StateFormat() {}
 
@@ -181,29 +188,52 @@ public final class StateFormat {
       JsonNode port = record.get("port");
       if (host == null || host.isEmpty() || port == null || !port.isInt() || port.intValue() < 1
           || port.intValue() > 65535) {
-        throw new StateFileException(file, "line " + lineNo + " registers '" + peername
+        throw new StateFileException(file, "line " + lineNo + " registers '" + Printable.of(peername)
             + "' without a valid host and port");
       }
+      checkSchema(file, lineNo, "REGISTER", JSON.createObjectNode().put("peername", peername).put("host", host)
+          .put("port", port.intValue()));
       HostPort previous = peers.putIfAbsent(peername, new HostPort(host, port.intValue()));
       if (previous != null) {
-        throw new StateFileException(file, "line " + lineNo + " registers '" + peername
+        throw new StateFileException(file, "line " + lineNo + " registers '" + Printable.of(peername)
             + "' again while it is still registered at " + previous);
       }
       JsonNode idkey = record.get("idkey");
       if (idkey != null) {
         if (!idkey.isTextual() || !KEY.matcher(idkey.asText()).matches()) {
-          throw new StateFileException(file, "line " + lineNo + " binds '" + peername
+          throw new StateFileException(file, "line " + lineNo + " binds '" + Printable.of(peername)
               + "' to an idkey that is not 43 base64url characters");
         }
         keys.put(peername, idkey.asText());
       }
     } else if ("remove".equals(op)) {
+      checkSchema(file, lineNo, "EXIT_NETWORK", JSON.createObjectNode().put("peername", peername));
       // Removing an absent name is harmless: the outcome is the same.
       peers.remove(peername);
       keys.remove(peername);
     } else {
       throw new StateFileException(file, "line " + lineNo + " has unknown op " + record.get("op"));
     }
+  }
+
+  /**
+   * A record whose fields the wire schema would refuse (a control character or 500 characters in a name,
+   * a space in a host) would poison every later LISTPEER reply: the load stops instead, naming the line.
+   */
+  private static void checkSchema(Path file, int lineNo, String msgtype, ObjectNode msgdata)
+      throws StateFileException {
+    ObjectNode message = JSON.createObjectNode().put("msgtype", msgtype);
+    message.set("msgdata", msgdata);
+    ValidationResult result = Schemas.VALIDATOR.validate(message);
+    if (!result.isValid()) {
+      throw new StateFileException(file, "line " + lineNo + " breaks the " + msgtype + " schema: "
+          + Printable.of(result.violations().get(0).toString()) + " (record "
+          + Printable.of(clip(msgdata.toString())) + ")");
+    }
+  }
+
+  private static String clip(String text) {
+    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
   }
 
   private static String text(JsonNode node, String field) {

@@ -43,8 +43,6 @@ final class TokenBuckets<K> {
     Bucket bucket = buckets.get(key);
     double tokens = bucket == null ? burst : level(bucket, now);
     if (tokens < 1) {
-      bucket.tokens = tokens;
-      bucket.at = now;
       return false;
     }
     if (bucket == null) {
