@@ -123,6 +123,8 @@ class SourceLimitsServerTest {
       assertTrue(peers.size() > 5 && peers.size() < 301, "the oldest that fit: " + peers.size());
       assertTrue(peers.has("peer-0000"));
 
+      System.out.printf("amplification: %d-byte LISTPEER from a stranger: %d-byte reply (%.1fx), %d of 301 peers%n",
+          request.length(), bounded.length, bounded.length / (double) request.length(), peers.size());
       Replies.sendFrom(owner, to, request);
       JsonNode all = JSON.readTree(replies.next(10)).path("msgdata").path("peerlist");
       assertEquals(301, all.size(), "from the reply's own address: the whole list");

@@ -41,12 +41,14 @@ final class FastCheck {
         return signedReply(data);
       case LISTPEER_REQUEST:
       case EXIT_NETWORK:
-        return required(data, "peername") && peername(data, "peername")
+        // after (LISTPEER, since 2) is a cursor: the same integer range as a timestamp.
+        return required(data, "peername") && peername(data, "peername") && optTimestamp(data, "after")
             && optTimestamp(data, "ts") && optNonce16(data, "nonce") && optSignature(data, "sig")
             && dependsOn(data, "sig", "ts", "nonce")
             && dependsOn(data, "ts", "sig") && dependsOn(data, "nonce", "sig");
       case LISTPEER_REPLY:
         return required(data, "peerlist") && peerlist(data.get("peerlist")) && optKeys(data.get("keys"))
+            && optTimestamp(data, "next")
             && signedReply(data) && dependsOn(data, "keys", "sig");
       case CHAT_REQUEST:
         return chatOffer(data)

@@ -195,10 +195,20 @@ public final class PeerTable implements Registry, AutoCloseable {
         return Optional.empty();
       }
       key = keys.get(peername);
-      seq = record(StateFormat.remove(peername, why));
-      pendingRemoves.add(peername);
+      seq = recordRemove(peername, why);
     }
     return Optional.of(finishRemove(peername, removed, key, seq));
+  }
+
+  /** Writes a removal, marked pending first so that a compaction in {@link #record} leaves the name out. */
+  private long recordRemove(String peername, String why) throws IOException {
+    pendingRemoves.add(peername);
+    try {
+      return record(StateFormat.remove(peername, why));
+    } catch (IOException | RuntimeException e) {
+      pendingRemoves.remove(peername);
+      throw e;
+    }
   }
 
   /** Waits for a removal's record, then applies it in memory; on failure the name stays. */
@@ -233,8 +243,7 @@ public final class PeerTable implements Registry, AutoCloseable {
         return Optional.empty();
       }
       removed = peers.get(peername);
-      seq = record(StateFormat.remove(peername, why));
-      pendingRemoves.add(peername);
+      seq = recordRemove(peername, why);
     }
     return Optional.of(finishRemove(peername, removed, idkey, seq));
   }

@@ -81,6 +81,13 @@ public final class RendezvousHandlers {
   private final RateLimitedLog refusals = new RateLimitedLog(log, 20, 10_000_000_000L);
   /** Names whose REGISTER advertised features; the others get the 2018 LISTPEER reply ({@link Listing2018}). */
   private final Set<String> advertisedFeatures = ConcurrentHashMap.newKeySet();
+  /** Names whose REGISTER advertised {@value #PAGE_FEATURE}: their LISTPEER replies are pages. */
+  private final Set<String> pagedReaders = ConcurrentHashMap.newKeySet();
+  /** The capability of a client that reads paged LISTPEER replies (docs/protocol.md#rule-listpeer-page). */
+  public static final String PAGE_FEATURE = "listpeer-page";
+  /** Entries in one page at most, and its bytes at most (before the amplification bound). */
+  public static final int PAGE_ENTRIES = 1_000;
+  public static final int PAGE_BYTES = 64 * 1024;
 
   public RendezvousHandlers(PeerTable table, Outbox outbox, Consumer<String> events, ServerIdentity identity,
       SourceLimits limits, int maxPeers) {
@@ -232,6 +239,11 @@ public final class RendezvousHandlers {
         } else {
           advertisedFeatures.remove(name);
         }
+        if (register.getFeatures() != null && register.getFeatures().contains(PAGE_FEATURE)) {
+          pagedReaders.add(name);
+        } else {
+          pagedReaders.remove(name);
+        }
         if (boundKey == null) {
           event("register {} at {} (from {})", name, address, from);
           reply(address, new RegisterSuccess(), name);
@@ -295,6 +307,15 @@ public final class RendezvousHandlers {
       return;
     }
     Optional<String> key = table.keyOf(name);
+    boolean paged = pagedReaders.contains(name);
+    if (key.isEmpty() && paged) {
+      Page page = page(table.snapshot(), request.getAfter(), budget, Listing2018::size);
+      event("listpeer by {}: page of {} after {} sent to {}{} (from {})", name, Plural.peers(page.peers().size()),
+          page.after(), asker.get(), page.next() == null ? " (last page)" : " (next " + page.next() + ")",
+          Addresses.describe(context.remote()));
+      reply(asker.get(), new ListpeerReply().withPeerlist(page.peers()).withNext(page.next()), name);
+      return;
+    }
     if (key.isEmpty()) {
       LinkedHashMap<String, HostPort> all = table.snapshot();
       // A 2018 program reads one recv(1024): it gets the oldest peers that fit, never a reply it cannot decode.
@@ -319,9 +340,18 @@ public final class RendezvousHandlers {
     LinkedHashMap<String, HostPort> all = table.snapshot();
     Map<String, String> bound = table.keysSnapshot();
     long overhead = SIGNED_OVERHEAD + 6L * name.length();
-    LinkedHashMap<String, HostPort> peers = budget == Long.MAX_VALUE ? all
-        : Listing2018.fit(all, budget - overhead, prefix -> Listing2018.size(prefix) + keysBytes(prefix, bound));
-    ListpeerReply list = new ListpeerReply().withPeerlist(peers).withKeys(keysOf(peers, bound));
+    LinkedHashMap<String, HostPort> peers;
+    Long next = null;
+    if (paged) {
+      Page page = page(all, request.getAfter(), budget == Long.MAX_VALUE ? budget : budget - overhead,
+          prefix -> Listing2018.size(prefix) + keysBytes(prefix, bound));
+      peers = page.peers();
+      next = page.next();
+    } else {
+      peers = budget == Long.MAX_VALUE ? all
+          : Listing2018.fit(all, budget - overhead, prefix -> Listing2018.size(prefix) + keysBytes(prefix, bound));
+    }
+    ListpeerReply list = new ListpeerReply().withPeerlist(peers).withKeys(keysOf(peers, bound)).withNext(next);
     Map<String, Object> signed = signReply(list, name, nonce);
     if (signed == null) {
       return;
@@ -331,6 +361,31 @@ public final class RendezvousHandlers {
         Addresses.describe(context.remote()));
     reply(asker.get(), list.withIdkey(text(signed, "idkey")).withTo(text(signed, "to"))
         .withRe(text(signed, "re")).withSig(text(signed, "sig")), name);
+  }
+
+  /** One page of a paged LISTPEER reply: the entries after {@code after}, and where the next page starts. */
+  record Page(long after, LinkedHashMap<String, HostPort> peers, Long next) {}
+
+  /**
+   * The page of {@code all} (oldest first) that starts after position {@code after} (null: 0): at most
+   * {@link #PAGE_ENTRIES} entries whose reply fits in {@link #PAGE_BYTES} and in {@code budget} bytes;
+   * {@code next} is set only if entries remain and this page holds at least one. Positions are offsets
+   * into the listing, so a removal between two pages can make a reader miss one entry, never see one twice.
+   */
+  static Page page(LinkedHashMap<String, HostPort> all, Long after, long budget,
+      java.util.function.ToIntFunction<LinkedHashMap<String, HostPort>> size) {
+    long from = after == null ? 0 : Math.max(0, after);
+    LinkedHashMap<String, HostPort> rest = new LinkedHashMap<>();
+    long i = 0;
+    for (Map.Entry<String, HostPort> e : all.entrySet()) {
+      if (i >= from && rest.size() < PAGE_ENTRIES) {
+        rest.put(e.getKey(), e.getValue());
+      }
+      i++;
+    }
+    LinkedHashMap<String, HostPort> peers = Listing2018.fit(rest, Math.min(budget, PAGE_BYTES), size);
+    long end = from + peers.size();
+    return new Page(from, peers, !peers.isEmpty() && end < all.size() ? end : null);
   }
 
   private static Keys keysOf(LinkedHashMap<String, HostPort> peers, Map<String, String> bound) {

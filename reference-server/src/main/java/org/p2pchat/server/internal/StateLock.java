@@ -90,16 +90,18 @@ final class StateLock implements AutoCloseable {
   }
 
   private static void refuseHardLinks(Path stateFile) throws StateFileException {
+    Object links;
     try {
-      Object links = Files.getAttribute(stateFile, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-      if (links instanceof Integer && (Integer) links > 1) {
-        throw new StateFileException(stateFile, "has " + links + " hard links; another server could reach it "
-            + "under another name: give it one name (copy it) and pass that --state");
-      }
+      links = Files.getAttribute(stateFile, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
-      // A new registry.
+      return; // a new registry
     } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
       log.debug("cannot count the hard links of {}: {}", stateFile, e.toString());
+      return;
+    }
+    if (links instanceof Integer && (Integer) links > 1) {
+      throw new StateFileException(stateFile, "has " + links + " hard links; another server could reach it "
+          + "under another name: give it one name (copy it) and pass that --state");
     }
   }
 

@@ -101,7 +101,7 @@ class DiskFullTest {
     try (PeerTable table = PeerTable.open(file, 10_000, disk.opener(file))) {
       assertTrue(table.register("alice", A).registered());
       disk.forcesFail = true;
-      assertThrows(CompletionException.class, () -> table.registerDurably("bob", B).get(30, TimeUnit.SECONDS));
+      assertThrows(CompletionException.class, () -> table.registerDurably("bob", B).join());
       // The undo runs once the failure is told; then bob is gone.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (table.contains("bob") && System.nanoTime() < deadline) {
