@@ -122,7 +122,7 @@ public final class RendezvousHandlers {
 
   /** One refused request: logged (rate-limited, sanitised) and told to whoever watches the server. */
   private void refused(String format, Object... args) {
-    String line = MessageFormatter.arrayFormat(format, args).getMessage();
+    String line = Printable.of(MessageFormatter.arrayFormat(format, args).getMessage());
     refusals.warn(line);
     events.accept(line);
   }
@@ -206,15 +206,16 @@ public final class RendezvousHandlers {
     if (needsRoom) {
       if (pending.incrementAndGet() + table.size() > maxPeers) {
         pending.decrementAndGet();
-        event("register {} at {} refused: the registry is full ({} names) (from {})", name, address, maxPeers, from);
-        reply(address, new RegisterError(), null);
+        refused("register {} at {} refused: the registry is full ({} names) (from {})", name, address, maxPeers,
+            from);
+        refuse(address, name, boundKey, requestNonce);
         return;
       }
       if (!limits.reserveName(source, (n, at) -> table.addressOf(n).filter(at::equals).isPresent())) {
         pending.decrementAndGet();
-        event("register {} at {} refused: {} already holds {} names (from {})", name, address,
-            Addresses.describe(context.remote()), limits.settings().namesPerSource(), from);
-        reply(address, new RegisterError(), null);
+        refused("register {} at {} refused: {} already holds {} names", name, address, from,
+            limits.settings().namesPerSource());
+        refuse(address, name, boundKey, requestNonce);
         return;
       }
     }
@@ -259,18 +260,23 @@ public final class RendezvousHandlers {
       } else {
         event("duplicate register {} at {} refused: {} stays at {} (from {})", name, address, name,
             outcome.holder(), from);
-        if (boundKey == null) {
-          reply(address, new RegisterError(), null);
-        } else {
-          RegisterError refusal = new RegisterError();
-          Map<String, Object> signed = signReply(refusal, name, requestNonce);
-          if (signed != null) {
-            reply(address, refusal.withIdkey(text(signed, "idkey")).withTo(text(signed, "to"))
-                .withRe(text(signed, "re")).withSig(text(signed, "sig")), null);
-          }
-        }
+        refuse(address, name, boundKey, requestNonce);
       }
     });
+  }
+
+  /** REGISTER_ERROR to {@code address}, signed for a keyed REGISTER. */
+  private void refuse(HostPort address, String name, String boundKey, String requestNonce) {
+    if (boundKey == null) {
+      reply(address, new RegisterError(), null);
+      return;
+    }
+    RegisterError refusal = new RegisterError();
+    Map<String, Object> signed = signReply(refusal, name, requestNonce);
+    if (signed != null) {
+      reply(address, refusal.withIdkey(text(signed, "idkey")).withTo(text(signed, "to"))
+          .withRe(text(signed, "re")).withSig(text(signed, "sig")), null);
+    }
   }
 
   /** Ends what {@link #onRegister} reserved for a new name: the room in the registry and the source's count. */
