@@ -90,6 +90,9 @@ final class StateLock implements AutoCloseable {
   }
 
   private static void refuseHardLinks(Path stateFile) throws StateFileException {
+    if (!Files.isRegularFile(stateFile, LinkOption.NOFOLLOW_LINKS)) {
+      return; // a new registry, or not a file at all (reported when it is read)
+    }
     Object links;
     try {
       links = Files.getAttribute(stateFile, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
