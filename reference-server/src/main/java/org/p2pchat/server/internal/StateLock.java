@@ -110,8 +110,8 @@ final class StateLock implements AutoCloseable {
 
   /** A server that holds the state file open holds an OS lock on it (its journal): refused, lock file or not. */
   private static void refuseIfOpenElsewhere(Path stateFile) throws StateFileException {
-    if (!Files.exists(stateFile)) {
-      return;
+    if (!Files.isRegularFile(stateFile)) {
+      return; // a new registry, or not a file at all (reported when it is read)
     }
     try (FileChannel probe = FileChannel.open(stateFile, StandardOpenOption.WRITE)) {
       FileLock test;
