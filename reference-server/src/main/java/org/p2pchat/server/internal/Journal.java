@@ -200,6 +200,9 @@ final class Journal implements AutoCloseable {
    * fails with a {@link StateFileException} if the force fails. Never completes before that force.
    */
   CompletableFuture<Void> durable(long seq) {
+    if (seq <= 0) {
+      return CompletableFuture.completedFuture(null); // no record: nothing to wait for
+    }
     synchronized (syncLock) {
       if (seq <= lostUpTo) {
         return CompletableFuture.failedFuture(new StateFileException(file,
