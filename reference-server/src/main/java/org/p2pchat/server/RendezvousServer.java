@@ -1,6 +1,7 @@
 package org.p2pchat.server;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.p2pchat.cli.Durations;
 import org.p2pchat.identity.FreshnessGuard;
@@ -23,6 +25,8 @@ import org.p2pchat.server.internal.LeaseHandlers;
 import org.p2pchat.server.internal.PeerTable;
 import org.p2pchat.server.internal.Plural;
 import org.p2pchat.server.internal.RendezvousHandlers;
+import org.p2pchat.server.internal.ReplyOutbox;
+import org.p2pchat.server.internal.SourceLimits;
 import org.p2pchat.server.internal.ServerIdentity;
 import org.p2pchat.server.internal.StateLocations;
 import org.p2pchat.server.registry.RegistryOptions;
@@ -49,7 +53,14 @@ import org.slf4j.LoggerFactory;
 public final class RendezvousServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RendezvousServer.class);
 
+  /** Sends at once to one reply address, and replies waiting for it; then a reply there fails at once. */
+  static final int REPLIES_IN_FLIGHT = 8;
+  static final int REPLIES_QUEUED = 10_000;
+  /** How long an address whose connect timed out gets one send at a time and no queue. */
+  static final Duration SUSPECT = Duration.ofSeconds(10);
+
   private final Builder config;
+  private volatile RendezvousHandlers handlers;
   private volatile PeerTable table;
   private volatile Node node;
   private volatile IdentityKey serverKey;
@@ -99,10 +110,17 @@ public final class RendezvousServer implements AutoCloseable {
     IdentityKeyPair key = config.identity != null ? config.identity : IdentityKeyPair.generate(new SecureRandom());
     log.info("server key {}{}", key.publicKey().fingerprint(),
         config.identity != null ? "" : " (temporary: no identity given)");
+    // Replies to one address never wait behind another's (a tarpit holds its own queue only).
+    ReplyOutbox outbox = new ReplyOutbox((to, message) -> node.sendAsync(to, message), REPLIES_IN_FLIGHT,
+        REPLIES_QUEUED, SUSPECT.toNanos(), System::nanoTime);
+    SourceLimits limits = new SourceLimits(new SourceLimits.Settings(config.messagesPerSource,
+        burst(config.messagesPerSource), config.listpeersPerSource, burst(config.listpeersPerSource),
+        config.maxNamesPerSource, config.exemptSources), System::nanoTime);
     ServerIdentity serverIdentity = new ServerIdentity(key, new FreshnessGuard());
     LeaseHandlers leases = new LeaseHandlers(opened, serverIdentity, config.clock, config.lease, config.events);
-    RendezvousHandlers handlers = new RendezvousHandlers(opened, (to, message) -> node.sendAsync(to, message),
-        config.events, serverIdentity, leases);
+    RendezvousHandlers handlers = new RendezvousHandlers(opened, outbox, config.events, serverIdentity, limits,
+        config.maxPeers, leases);
+    this.handlers = handlers;
     serverKey = key.publicKey();
     Node built = Node.builder()
         .name("p2pchat-server")
@@ -118,6 +136,7 @@ public final class RendezvousServer implements AutoCloseable {
         .sendThreads(32)
         .workerThreads(config.workerThreads)
         .maxConnectionsPerSource(config.maxConnectionsPerSource)
+        .exemptSources(config.exemptSources)
         .dispatcher(leases.install(handlers.install(new Dispatcher())))
         .build();
     table = opened;
@@ -198,6 +217,17 @@ public final class RendezvousServer implements AutoCloseable {
     return temporaryState;
   }
 
+  /** A token bucket's burst for {@code perSecond}: two seconds' worth, at least one. */
+  private static int burst(double perSecond) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(2 * perSecond)));
+  }
+
+  /** Messages not served so far because their source was over a per-source rate or name limit. */
+  public long limited() {
+    started();
+    return handlers.limited();
+  }
+
   /** Messages received, rejected by reason, replies sent and failed. */
   public Counters.Snapshot counters() {
     return started().counters();
@@ -274,6 +304,11 @@ public final class RendezvousServer implements AutoCloseable {
     private int maxReplyBytes = 64 * 1024 * 1024;
     private int workerThreads = 4;
     private int maxConnectionsPerSource = 64;
+    private double messagesPerSource = 100;
+    private double listpeersPerSource = 10;
+    private int maxNamesPerSource = 256;
+    private int maxPeers = 100_000;
+    private Set<InetAddress> exemptSources = Set.of();
     private Consumer<String> events = line -> { };
     private IdentityKeyPair identity;
     private RegistryUrl registry;
@@ -400,6 +435,61 @@ public final class RendezvousServer implements AutoCloseable {
       }
       this.maxConnectionsPerSource = maxConnectionsPerSource;
       return this;
+    }
+
+    /**
+     * Messages (of any type) one source address may send a second, with bursts of twice that; beyond it
+     * its messages are not served (counted, logged rate-limited); default 100. Loopback is not exempt.
+     */
+    public Builder messagesPerSource(double perSecond) {
+      this.messagesPerSource = positive(perSecond, "messagesPerSource");
+      return this;
+    }
+
+    /** LISTPEER requests one source address may send a second, bursts of twice that; default 10. */
+    public Builder listpeersPerSource(double perSecond) {
+      this.listpeersPerSource = positive(perSecond, "listpeersPerSource");
+      return this;
+    }
+
+    /**
+     * Names one source address may hold registered at once; beyond it a REGISTER of a new name gets
+     * REGISTER_ERROR; default 256.
+     */
+    public Builder maxNamesPerSource(int maxNamesPerSource) {
+      if (maxNamesPerSource < 1) {
+        throw new IllegalArgumentException("maxNamesPerSource must be at least 1, got " + maxNamesPerSource);
+      }
+      this.maxNamesPerSource = maxNamesPerSource;
+      return this;
+    }
+
+    /**
+     * Names the registry holds at most; beyond it a REGISTER of a new name gets REGISTER_ERROR; default
+     * 100,000 (a full LISTPEER reply then stays under 34 MB, within the 64 MiB reply cap).
+     */
+    public Builder maxPeers(int maxPeers) {
+      if (maxPeers < 1) {
+        throw new IllegalArgumentException("maxPeers must be at least 1, got " + maxPeers);
+      }
+      this.maxPeers = maxPeers;
+      return this;
+    }
+
+    /**
+     * Source addresses held to none of the per-source limits (connections, message and LISTPEER rates,
+     * names); default none.
+     */
+    public Builder exemptSources(Set<InetAddress> exemptSources) {
+      this.exemptSources = Set.copyOf(exemptSources);
+      return this;
+    }
+
+    private static double positive(double value, String what) {
+      if (!(value > 0) || Double.isInfinite(value)) {
+        throw new IllegalArgumentException(what + " must be a positive number, got " + value);
+      }
+      return value;
     }
 
     /** Also tell {@code events} each event the server logs (register, duplicate, list, exit, dropped). */

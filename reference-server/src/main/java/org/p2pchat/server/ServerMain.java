@@ -3,9 +3,13 @@ package org.p2pchat.server;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.p2pchat.cli.Cli;
@@ -124,6 +128,29 @@ public final class ServerMain implements Callable<Integer> {
             + "are closed unread (default: ${DEFAULT-VALUE}; loopback is not exempt).")
     int maxConnectionsPerSource;
 
+    @Option(names = "--max-messages-per-source", paramLabel = "N", defaultValue = "100",
+        description = "Messages one remote address may send a second, bursts of twice that; beyond it they "
+            + "are not served (default: ${DEFAULT-VALUE}; loopback is not exempt).")
+    double maxMessagesPerSource;
+
+    @Option(names = "--max-listpeers-per-source", paramLabel = "N", defaultValue = "10",
+        description = "LISTPEER requests one remote address may send a second, bursts of twice that "
+            + "(default: ${DEFAULT-VALUE}).")
+    double maxListpeersPerSource;
+
+    @Option(names = "--max-names-per-source", paramLabel = "N", defaultValue = "256",
+        description = "Names one remote address may hold registered; beyond it REGISTER_ERROR "
+            + "(default: ${DEFAULT-VALUE}).")
+    int maxNamesPerSource;
+
+    @Option(names = "--max-peers", paramLabel = "N", defaultValue = "100000",
+        description = "Names the registry holds at most; beyond it REGISTER_ERROR (default: ${DEFAULT-VALUE}).")
+    int maxPeers;
+
+    @Option(names = "--exempt-source", paramLabel = "ADDRESS",
+        description = "An IP address held to none of the per-source limits; repeat for more (default: none).")
+    List<String> exemptSource = new ArrayList<>();
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
         description = "Log level on stderr: error, warn, info or debug (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -142,6 +169,24 @@ public final class ServerMain implements Callable<Integer> {
       if (maxConnectionsPerSource < 1) {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--max-connections-per-source must be at least 1, got " + maxConnectionsPerSource);
+      }
+      if (!(maxMessagesPerSource > 0) || !(maxListpeersPerSource > 0) || maxNamesPerSource < 1 || maxPeers < 1
+          || Double.isInfinite(maxMessagesPerSource) || Double.isInfinite(maxListpeersPerSource)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--max-messages-per-source and "
+            + "--max-listpeers-per-source must be positive, --max-names-per-source and --max-peers at least 1");
+      }
+      Set<InetAddress> exempt = new java.util.HashSet<>();
+      for (String address : exemptSource) {
+        if (!address.matches("[0-9.]+|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*")) {
+          throw new CommandLine.ParameterException(spec.commandLine(),
+              "--exempt-source must be an IP address, got " + address);
+        }
+        try {
+          exempt.add(InetAddress.getByName(address));
+        } catch (java.net.UnknownHostException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(),
+              "--exempt-source must be an IP address, got " + address);
+        }
       }
       if (!logLevel.matches("error|warn|info|debug|trace")) {
         throw new CommandLine.ParameterException(spec.commandLine(),
@@ -188,6 +233,11 @@ public final class ServerMain implements Callable<Integer> {
           .readTimeout(readTimeout)
           .maxMessageBytes(maxMessageBytes)
           .maxConnectionsPerSource(maxConnectionsPerSource)
+          .messagesPerSource(maxMessagesPerSource)
+          .listpeersPerSource(maxListpeersPerSource)
+          .maxNamesPerSource(maxNamesPerSource)
+          .maxPeers(maxPeers)
+          .exemptSources(exempt)
           .build();
       try {
         server.start();

@@ -47,7 +47,10 @@ class RendezvousServerTest {
   @BeforeEach
   void startServer() throws IOException {
     server = RendezvousServer.builder().host("127.0.0.1").port(0).stateFile(dir.resolve("state.jsonl"))
-        .replyTimeout(Duration.ofSeconds(1)).build().start();
+        // Every test client is 127.0.0.1: one source. These tests are about the protocol, not the
+        // per-source limits (SourceLimitsServerTest), so loopback is exempt here.
+        .replyTimeout(Duration.ofSeconds(1)).exemptSources(java.util.Set.of(InetAddress.getLoopbackAddress()))
+        .build().start();
   }
 
   @AfterEach

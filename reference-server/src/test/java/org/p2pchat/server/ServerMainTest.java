@@ -123,6 +123,21 @@ class ServerMainTest {
   }
 
   @Test
+  void aStateRecordBreakingTheSchemaExitsWithTwoAndNamesTheLine() throws Exception {
+    Path state = dir.resolve("state.jsonl");
+    String text = "{\"format\":\"p2pchat-server-state\",\"version\":1}\n"
+        + "{\"op\":\"register\",\"peername\":\"bob\",\"host\":\"evil host\",\"port\":1}\n";
+    Files.writeString(state, text);
+
+    Run run = run("server", "--port", "0", "--state", state.toString(), "--identity",
+        dir.resolve("server-identity").toString());
+
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("line 2") && run.err().contains("schema"), run.err());
+    assertEquals(text, Files.readString(state), "left untouched");
+  }
+
+  @Test
   void portInUseExitsWithTwo() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Run run = run("server", "--port", String.valueOf(taken.getLocalPort()), "--state",

@@ -45,12 +45,14 @@ final class FastCheck {
       case LISTPEER_REQUEST:
       case EXIT_NETWORK:
       case HEARTBEAT:
-        return required(data, "peername") && peername(data, "peername")
+        // after (LISTPEER, since 2; not a field of the others, whose schemas the slow path then applies) is a cursor: the same integer range as a timestamp.
+        return required(data, "peername") && peername(data, "peername") && optTimestamp(data, "after")
             && optTimestamp(data, "ts") && optNonce16(data, "nonce") && optSignature(data, "sig")
             && dependsOn(data, "sig", "ts", "nonce")
             && dependsOn(data, "ts", "sig") && dependsOn(data, "nonce", "sig");
       case LISTPEER_REPLY:
         return required(data, "peerlist") && peerlist(data.get("peerlist")) && optKeys(data.get("keys"))
+            && optTimestamp(data, "next")
             && signedReply(data) && dependsOn(data, "keys", "sig");
       case CHAT_REQUEST:
         return chatOffer(data)

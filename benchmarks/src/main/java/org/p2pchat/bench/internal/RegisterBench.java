@@ -51,7 +51,8 @@ public final class RegisterBench {
     List<AutoCloseable> open = new ArrayList<>();
     try {
       ChildProcess server = ReferenceApp.start("server", jar.get(), "server", List.of("--host", "127.0.0.1",
-          "--port", "0", "--state", state.toString()), settings.logDir());
+          "--port", "0", "--state", state.toString(), "--exempt-source", "127.0.0.1", "--max-peers", "10000000"),
+          settings.logDir());
       open.add(server);
       HostPort ours = server.awaitListening(START_TIMEOUT);
       Cpus.pin(server.pid(), Cpus.TARGET_CPU);

@@ -110,8 +110,9 @@ public final class ServerBench implements Listener.FrameSink {
   }
 
   private Server startServer(Path jar, String name) throws IOException {
-    ChildProcess server = ReferenceApp.start(name, jar, "server", List.of("--host", "127.0.0.1", "--port", "0"),
-        settings.logDir());
+    ChildProcess server = ReferenceApp.start(name, jar, "server", List.of("--host", "127.0.0.1", "--port", "0",
+        // The driver is one loopback source standing for every peer, and 100,000 peers plus askers.
+        "--exempt-source", "127.0.0.1", "--max-peers", "1000000"), settings.logDir());
     try {
       return new Server(server, server.awaitListening(START_TIMEOUT));
     } catch (IOException | RuntimeException e) {

@@ -33,6 +33,15 @@ public final class Messages {
     return new Register().withPeername(name).withHost(at.host()).withPort(at.port());
   }
 
+  /**
+   * A REGISTER that also says the suite reads a reply to end of stream ({@code features: ["eof"]}, ignored
+   * by a 2018 server): a server may cut the LISTPEER reply of a name that advertised nothing to 1,024 bytes
+   * (docs/protocol.md#rule-listpeer-order), which would hide the suite's names behind other runs' leftovers.
+   */
+  public static Register registerReadingToEnd(String name, HostPort at) {
+    return register(name, at).withFeatures(new java.util.LinkedHashSet<>(java.util.List.of("eof")));
+  }
+
   public static ListpeerRequest listpeer(String name) {
     return new ListpeerRequest().withPeername(name);
   }

@@ -90,7 +90,7 @@ final class ServerCases {
     for (int i = 0; i < stems.length; i++) {
       Endpoint at = i % 2 == 0 ? a : b;
       String name = run.name("order-" + stems[i]);
-      run.send(register(name, at.advertised()));
+      run.send(Messages.registerReadingToEnd(name, at.advertised()));
       run.expectReply(at, MessageType.REGISTER_SUCCESS);
       expected.put(name, at.advertised());
     }

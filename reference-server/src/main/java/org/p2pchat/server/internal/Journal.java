@@ -32,8 +32,11 @@ import org.slf4j.LoggerFactory;
  * rename, fsync of the directory) with a snapshot of the live entries.
  *
  * <p>{@link #append} and {@link #compact} must be called under the owner's lock, so that records reach
- * the file in the order the owner applied them; {@link #sync} may be called without it. After any I/O
- * failure the journal refuses further writes: the file's tail is then unknown.
+ * the file in the order the owner applied them; {@link #sync} may be called without it. After an I/O
+ * failure the journal refuses writes, since the file's tail is then unknown, until the owner calls
+ * {@link #recover} with what it holds as durable: that rewrites the whole file (a snapshot), and every
+ * record written before it that was not yet durable stays failed (its caller was told, and acknowledged
+ * nothing). So once the disk accepts writes again the journal works again, without a restart.
  */
 final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
@@ -65,6 +68,8 @@ final class Journal implements AutoCloseable {
   private long durable;
   private long sinceCompaction;
   private volatile IOException failure;
+  /** Records up to here that were not durable at the last failure stay failed; guarded by syncLock. */
+  private long lostUpTo;
   /** Records waiting for a force, in sequence order; guarded by syncLock. */
   private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
   private boolean closing;
@@ -161,8 +166,13 @@ final class Journal implements AutoCloseable {
   /** As {@link #create(Path, Map)}, with the identity keys some names are bound to. */
   static Journal create(Path file, Map<String, HostPort> entries, Map<String, String> keys)
       throws StateFileException {
-    Journal journal = new Journal(file, () -> new FileStorage(
-        FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)));
+    return create(file, entries, keys, () -> FileStorage.open(file));
+  }
+
+  /** As {@link #create(Path, Map, Map)}, appending through {@code opener} (tests inject failures there). */
+  static Journal create(Path file, Map<String, HostPort> entries, Map<String, String> keys, Opener opener)
+      throws StateFileException {
+    Journal journal = new Journal(file, opener);
     try {
       journal.writeSnapshot(entries, keys);
       journal.channel = journal.opener.open();
@@ -190,7 +200,14 @@ final class Journal implements AutoCloseable {
    * fails with a {@link StateFileException} if the force fails. Never completes before that force.
    */
   CompletableFuture<Void> durable(long seq) {
+    if (seq <= 0) {
+      return CompletableFuture.completedFuture(null); // no record: nothing to wait for
+    }
     synchronized (syncLock) {
+      if (seq <= lostUpTo) {
+        return CompletableFuture.failedFuture(new StateFileException(file,
+            "write failed before the journal recovered; the record was not kept", failure));
+      }
       if (durable >= seq) {
         return CompletableFuture.completedFuture(null);
       }
@@ -243,6 +260,43 @@ final class Journal implements AutoCloseable {
     // The snapshot holds everything appended so far, and it is on disk; waiters are told at the next
     // pass of the committer (a force of the fresh file, cheap).
     sinceCompaction = 0;
+  }
+
+  /** True after a write or force failed, until {@link #recover} succeeds. */
+  boolean failed() {
+    return failure != null;
+  }
+
+  /**
+   * After a failure: rewrites the file as a snapshot of {@code entries} (what the owner holds as
+   * durable, without changes still waiting for a force) and opens it for appending again; call under the
+   * owner's lock. Throws, staying failed, if the disk still refuses. Records written before are
+   * failed for good: their callers were told, and a late {@link #durable} for them fails too.
+   */
+  void recover(Map<String, HostPort> entries, Map<String, String> keys) throws IOException {
+    IOException before = failure;
+    if (before == null) {
+      return;
+    }
+    synchronized (forceLock) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        log.debug("closing the failed journal of {}: {}", file, e.toString());
+      }
+      try {
+        writeSnapshot(entries, keys);
+        channel = opener.open();
+      } catch (IOException e) {
+        throw new StateFileException(file, "still not writable (" + e + "); first failure: " + before, e);
+      }
+    }
+    synchronized (syncLock) {
+      lostUpTo = appended;
+      failure = null;
+    }
+    sinceCompaction = 0;
+    log.info("state file {}: writable again; rewritten from the {} registrations held", file, entries.size());
   }
 
   private void writeSnapshot(Map<String, HostPort> entries, Map<String, String> keys) throws IOException {
@@ -314,12 +368,31 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  /** The state file. */
-  private static final class FileStorage implements Storage {
+  /**
+   * The state file, locked (an OS lock, FileChannel.lock) for as long as it is open: with the lock file
+   * ({@link StateLock}) gone, another server still finds the file itself in use.
+   */
+  static final class FileStorage implements Storage {
     private final FileChannel channel;
 
-    FileStorage(FileChannel channel) {
+    private FileStorage(FileChannel channel) {
       this.channel = channel;
+    }
+
+    static FileStorage open(Path file) throws IOException {
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      try {
+        if (channel.tryLock() == null) {
+          throw new IOException(file + " is locked by another process");
+        }
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        channel.close();
+        throw new IOException(file + " is locked by another server in this process", e);
+      } catch (IOException e) {
+        channel.close();
+        throw e;
+      }
+      return new FileStorage(channel);
     }
 
     @Override

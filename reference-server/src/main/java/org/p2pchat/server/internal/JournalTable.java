@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,10 @@ public final class JournalTable implements AutoCloseable {
   private final int cap;
   private long lastPosition;
   private boolean closed;
+  /** Registrations in memory whose record is not yet durable (left out of a recovery snapshot). */
+  private final Set<String> pendingRegisters = new HashSet<>();
+  /** Removals whose record is not yet durable: still in memory, left out of a compaction snapshot. */
+  private final Set<String> pendingRemoves = new HashSet<>();
 
   private JournalTable(Path file, StateLock stateLock, StateFormat.Loaded loaded, Journal journal, int compactSlack,
       int cap) throws IOException {
@@ -74,18 +80,26 @@ public final class JournalTable implements AutoCloseable {
    * is locked by another server, unreadable or corrupt.
    */
   public static JournalTable open(Path file, int compactSlack, int cap) throws StateFileException {
-    Path absolute = file.toAbsolutePath();
-    Path parent = absolute.getParent();
+    return open(file, compactSlack, cap, null);
+  }
+
+  /** As {@link #open(Path, int, int)}, appending through {@code opener} when not null (tests inject failures). */
+  static JournalTable open(Path file, int compactSlack, int cap, Journal.Opener opener) throws StateFileException {
+    Path given = file.toAbsolutePath();
+    Path parent = given.getParent();
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new StateFileException(absolute, "cannot create its directory: " + e, e);
+      throw new StateFileException(given, "cannot create its directory: " + e, e);
     }
+    // One registry, one lock, whatever path leads to it.
+    Path absolute = StateLock.canonical(given);
     StateLock stateLock = StateLock.acquire(absolute);
     Journal journal = null;
     try {
       StateFormat.Loaded loaded = StateFormat.read(absolute);
-      journal = Journal.create(absolute, loaded.peers(), loaded.keys());
+      journal = opener == null ? Journal.create(absolute, loaded.peers(), loaded.keys())
+          : Journal.create(absolute, loaded.peers(), loaded.keys(), opener);
       return new JournalTable(absolute, stateLock, loaded, journal, compactSlack, cap);
     } catch (IOException | RuntimeException e) {
       if (journal != null) {
@@ -137,15 +151,22 @@ public final class JournalTable implements AutoCloseable {
         return CompletableFuture.completedFuture(new RegisterOutcome.Full(cap));
       }
       added = new Registration(++lastPosition, name, address, key, lease);
+      // In memory at once (before the record, which may compact), so that a second REGISTER of the name
+      // is refused; undone if never durable.
       entries.put(name, added);
+      pendingRegisters.add(name);
       try {
         seq = record(StateFormat.register(name, address, text(key), added.leaseExpiry().orElse(null)));
       } catch (IOException e) {
         entries.remove(name);
+        pendingRegisters.remove(name);
         return CompletableFuture.failedFuture(e);
       }
     }
     return journal.durable(seq).handle((ok, error) -> {
+      synchronized (lock) {
+        pendingRegisters.remove(name);
+      }
       if (error != null) {
         undo(added);
         throw new CompletionException(error instanceof CompletionException ? error.getCause() : error);
@@ -156,8 +177,10 @@ public final class JournalTable implements AutoCloseable {
 
   /**
    * Removes {@code name} if {@code test} accepts its registration, as one step. With {@code wait} returns
-   * once the removal is on disk; without, the next force makes it durable (a drop acknowledges nothing,
-   * and may run on the journal's own ack thread, where waiting would wait on itself).
+   * once the removal is on disk, and the name leaves memory only then: if the record cannot be made
+   * durable the call throws and the name stays registered, in memory as on disk. Without {@code wait}
+   * the name leaves memory once its record is written and the next force makes it durable (a drop
+   * acknowledges nothing, and may run on the journal's own ack thread, where waiting would wait on itself).
    */
   public Optional<Registration> removeIf(String name, Predicate<Registration> test, String why, boolean wait)
       throws IOException {
@@ -169,13 +192,32 @@ public final class JournalTable implements AutoCloseable {
       if (removed == null || !test.test(removed)) {
         return Optional.empty();
       }
-      entries.remove(name);
-      seq = record(StateFormat.remove(name, why));
+      if (!wait) {
+        seq = record(StateFormat.remove(name, why));
+        entries.remove(name);
+        journal.durable(seq);
+        return Optional.of(removed);
+      }
+      pendingRemoves.add(name);
+      try {
+        seq = record(StateFormat.remove(name, why));
+      } catch (IOException | RuntimeException e) {
+        pendingRemoves.remove(name);
+        throw e;
+      }
     }
-    if (wait) {
+    try {
       journal.sync(seq);
-    } else {
-      journal.durable(seq);
+    } finally {
+      synchronized (lock) {
+        pendingRemoves.remove(name);
+      }
+    }
+    synchronized (lock) {
+      Registration current = entries.get(name);
+      if (current != null && current.position() == removed.position()) {
+        entries.remove(name);
+      }
     }
     return Optional.of(removed);
   }
@@ -261,31 +303,59 @@ public final class JournalTable implements AutoCloseable {
     return cap;
   }
 
-  /** Appends under the lock, compacting when the journal has grown well past the live entries. */
+  /**
+   * Appends under the lock, compacting when the journal has grown well past the live entries. After a
+   * write failure, first rewrites the file from what is durable (the journal's recovery): so once the disk
+   * accepts writes again, the next change goes through without a restart.
+   */
   private long record(byte[] line) throws IOException {
+    if (journal.failed()) {
+      journal.recover(peers(pendingRegisters), keys(pendingRegisters));
+      appendLeases(pendingRegisters);
+    }
     long seq = journal.append(line);
     if (journal.sinceCompaction() > 2L * entries.size() + compactSlack) {
       compact();
-      seq = Math.max(seq, appendLeases());
+      seq = Math.max(seq, appendLeases(pendingRemoves));
     }
     return seq;
   }
 
+  /** A snapshot of what the file replays to: removals already written are left out. */
   private void compact() throws IOException {
+    journal.compact(peers(pendingRemoves), keys(pendingRemoves));
+  }
+
+  private LinkedHashMap<String, HostPort> peers(Set<String> without) {
     LinkedHashMap<String, HostPort> peers = new LinkedHashMap<>();
+    for (Registration r : entries.values()) {
+      if (!without.contains(r.name())) {
+        peers.put(r.name(), r.address());
+      }
+    }
+    return peers;
+  }
+
+  private Map<String, String> keys(Set<String> without) {
     Map<String, String> keys = new HashMap<>();
     for (Registration r : entries.values()) {
-      peers.put(r.name(), r.address());
-      r.publicKey().ifPresent(k -> keys.put(r.name(), text(k)));
+      if (!without.contains(r.name())) {
+        r.publicKey().ifPresent(k -> keys.put(r.name(), text(k)));
+      }
     }
-    journal.compact(peers, keys);
+    return keys;
   }
 
   /** Appends the lease of every leased registration (after a snapshot); returns the last sequence number. */
   private long appendLeases() throws IOException {
+    return appendLeases(Set.of());
+  }
+
+  /** As {@link #appendLeases()}, leaving out {@code without} (names the snapshot left out). */
+  private long appendLeases(Set<String> without) throws IOException {
     long seq = 0;
     for (Registration r : entries.values()) {
-      if (r.leaseExpiry().isPresent()) {
+      if (r.leaseExpiry().isPresent() && !without.contains(r.name())) {
         seq = journal.append(StateFormat.lease(r.name(), r.leaseExpiry().get()));
       }
     }

@@ -62,7 +62,12 @@ public final class PeerTable implements Registry, AutoCloseable {
   }
 
   static PeerTable open(Path file, int compactSlack) throws StateFileException {
-    JournalTable table = JournalTable.open(file, compactSlack, Integer.MAX_VALUE);
+    return open(file, compactSlack, null);
+  }
+
+  /** As {@link #open(Path, int)}, appending through {@code opener} when not null (tests inject failures). */
+  static PeerTable open(Path file, int compactSlack, Journal.Opener opener) throws StateFileException {
+    JournalTable table = JournalTable.open(file, compactSlack, Integer.MAX_VALUE, opener);
     return new PeerTable(JournalRegistryStore.over(table), table);
   }
 

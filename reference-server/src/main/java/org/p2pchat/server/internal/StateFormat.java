@@ -19,6 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.p2pchat.protocol.HostPort;
+import org.p2pchat.protocol.MessageValidator;
+import org.p2pchat.protocol.Printable;
+import org.p2pchat.protocol.ValidationResult;
 import org.p2pchat.server.StateFileException;
 
 /**
@@ -48,6 +51,10 @@ public final class StateFormat {
   static final int VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+  /** Records are checked against the wire schema of the message that made them (REGISTER, EXIT_NETWORK). */
+  private static final class Schemas {
+    static final MessageValidator VALIDATOR = MessageValidator.create();
+  }
 
   private StateFormat() {}
 
@@ -211,18 +218,20 @@ public final class StateFormat {
       JsonNode port = record.get("port");
       if (host == null || host.isEmpty() || port == null || !port.isInt() || port.intValue() < 1
           || port.intValue() > 65535) {
-        throw new StateFileException(file, "line " + lineNo + " registers '" + peername
+        throw new StateFileException(file, "line " + lineNo + " registers '" + Printable.of(peername)
             + "' without a valid host and port");
       }
+      checkSchema(file, lineNo, "REGISTER", JSON.createObjectNode().put("peername", peername).put("host", host)
+          .put("port", port.intValue()));
       HostPort previous = peers.putIfAbsent(peername, new HostPort(host, port.intValue()));
       if (previous != null) {
-        throw new StateFileException(file, "line " + lineNo + " registers '" + peername
+        throw new StateFileException(file, "line " + lineNo + " registers '" + Printable.of(peername)
             + "' again while it is still registered at " + previous);
       }
       JsonNode idkey = record.get("idkey");
       if (idkey != null) {
         if (!idkey.isTextual() || !KEY.matcher(idkey.asText()).matches()) {
-          throw new StateFileException(file, "line " + lineNo + " binds '" + peername
+          throw new StateFileException(file, "line " + lineNo + " binds '" + Printable.of(peername)
               + "' to an idkey that is not base64url text");
         }
         keys.put(peername, idkey.asText());
@@ -237,6 +246,7 @@ public final class StateFormat {
         leases.put(peername, until);
       }
     } else if ("remove".equals(op)) {
+      checkSchema(file, lineNo, "EXIT_NETWORK", JSON.createObjectNode().put("peername", peername));
       // Removing an absent name is harmless: the outcome is the same.
       peers.remove(peername);
       keys.remove(peername);
@@ -253,6 +263,26 @@ public final class StateFormat {
     } catch (DateTimeParseException e) {
       throw new StateFileException(file, "line " + lineNo + " has a lease that is not an instant");
     }
+  }
+
+  /**
+   * A record whose fields the wire schema would refuse (a control character or 500 characters in a name,
+   * a space in a host) would poison every later LISTPEER reply: the load stops instead, naming the line.
+   */
+  private static void checkSchema(Path file, int lineNo, String msgtype, ObjectNode msgdata)
+      throws StateFileException {
+    ObjectNode message = JSON.createObjectNode().put("msgtype", msgtype);
+    message.set("msgdata", msgdata);
+    ValidationResult result = Schemas.VALIDATOR.validate(message);
+    if (!result.isValid()) {
+      throw new StateFileException(file, "line " + lineNo + " breaks the " + msgtype + " schema: "
+          + Printable.of(result.violations().get(0).toString()) + " (record "
+          + Printable.of(clip(msgdata.toString())) + ")");
+    }
+  }
+
+  private static String clip(String text) {
+    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
   }
 
   private static String text(JsonNode node, String field) {

@@ -156,4 +156,28 @@ class StateFormatTest {
 
     assertTrue(message.contains("not UTF-8"), message);
   }
+
+  @Test
+  void aRecordBreakingTheSchemaStopsTheLoadNamingItsLine() {
+    String esc = failure(HEADER + reg("alice", 1) + reg("\\u001b]0;pwned\\u0007", 2));
+    assertTrue(esc.contains("line 3") && esc.contains("REGISTER schema"), esc);
+    assertTrue(esc.chars().noneMatch(c -> c < 0x20), "the error line carries no raw control character: " + esc);
+    String longName = failure(HEADER + reg("x".repeat(500), 2));
+    assertTrue(longName.contains("line 2") && longName.contains("schema"), longName);
+    String spacedHost = failure(HEADER + "{\"op\":\"register\",\"peername\":\"bob\",\"host\":\"evil host\","
+        + "\"port\":1}\n");
+    assertTrue(spacedHost.contains("line 2") && spacedHost.contains("schema"), spacedHost);
+    String longHost = failure(HEADER + "{\"op\":\"register\",\"peername\":\"bob\",\"host\":\"" + "h".repeat(254)
+        + "\",\"port\":1}\n");
+    assertTrue(longHost.contains("line 2"), longHost);
+    String removal = failure(HEADER + reg("alice", 1) + "{\"op\":\"remove\",\"peername\":\"a\\nb\",\"why\":\"exit\"}\n");
+    assertTrue(removal.contains("line 3") && removal.contains("EXIT_NETWORK schema"), removal);
+  }
+
+  @Test
+  void recordsWithinTheSchemaStillLoad() throws Exception {
+    StateFormat.Loaded loaded = parse(HEADER + reg("x".repeat(64), 1) + "{\"op\":\"register\",\"peername\":\"b\","
+        + "\"host\":\"" + "h".repeat(253) + "\",\"port\":2}\n");
+    assertEquals(2, loaded.peers().size());
+  }
 }
