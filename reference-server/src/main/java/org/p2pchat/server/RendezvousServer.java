@@ -137,7 +137,7 @@ public final class RendezvousServer implements AutoCloseable {
         .workerThreads(config.workerThreads)
         .maxConnectionsPerSource(config.maxConnectionsPerSource)
         .exemptSources(config.exemptSources)
-        .dispatcher(leases.install(handlers.install(new Dispatcher())))
+        .dispatcher(leases.install(handlers.install(new Dispatcher()), handlers))
         .build();
     table = opened;
     node = built;

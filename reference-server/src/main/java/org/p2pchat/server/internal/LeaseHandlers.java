@@ -83,6 +83,11 @@ public final class LeaseHandlers {
     return lease == null ? dispatcher : dispatcher.on(Heartbeat.class, this::onHeartbeat);
   }
 
+  /** As {@link #install(Dispatcher)}, with HEARTBEATs held to the per-source message rate of {@code handlers}. */
+  public Dispatcher install(Dispatcher dispatcher, RendezvousHandlers handlers) {
+    return lease == null ? dispatcher : handlers.limited(dispatcher, Heartbeat.class, this::onHeartbeat);
+  }
+
   /** When {@code register}'s lease runs out if it advertised the feature, else null (no lease: 2018 rule). */
   public Instant expiryFor(Register register) {
     return advertised(register) ? clock.instant().plus(lease) : null;

@@ -32,6 +32,7 @@ import org.p2pchat.protocol.model.RegisterSuccess;
 import org.p2pchat.sdk.Addresses;
 import org.p2pchat.sdk.Dispatcher;
 import org.p2pchat.sdk.MessageContext;
+import org.p2pchat.sdk.MessageHandler;
 import org.p2pchat.sdk.SendException;
 import org.p2pchat.server.RendezvousServer;
 import org.slf4j.Logger;
@@ -110,6 +111,15 @@ public final class RendezvousHandlers {
   private void overLimit(String format, Object... args) {
     limited.incrementAndGet();
     overLimit.warn(Printable.of(MessageFormatter.arrayFormat(format, args).getMessage()));
+  }
+
+  /** Registers {@code type}'s handler behind the per-source message rate, like the three handlers here. */
+  public <T> Dispatcher limited(Dispatcher dispatcher, Class<T> type, MessageHandler<T> handler) {
+    return dispatcher.on(type, (message, context) -> {
+      if (admit(context, WireJson.typeOf(message).name())) {
+        handler.handle(message, context);
+      }
+    });
   }
 
   private boolean admit(MessageContext context, String what) {
