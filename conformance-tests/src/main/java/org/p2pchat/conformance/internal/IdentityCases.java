@@ -2,7 +2,7 @@ package org.p2pchat.conformance.internal;
 
 import static org.p2pchat.conformance.internal.Messages.chatRequest;
 import static org.p2pchat.conformance.internal.Messages.listpeer;
-import static org.p2pchat.conformance.internal.Messages.register;
+import static org.p2pchat.conformance.internal.Messages.register2018;
 
 import java.time.Instant;
 import java.util.EnumSet;
@@ -143,7 +143,7 @@ final class IdentityCases {
     run.sendBytes(other.register(Instant.now()));
     other.verify(run.expectReply(other.at, MessageType.REGISTER_ERROR), false);
     Endpoint old = run.endpoint("2018 client");
-    run.send(register(a.name, old.advertised()));
+    run.send(register2018(a.name, old.advertised()));
     Arrival error = run.expectReply(old, MessageType.REGISTER_ERROR);
     expectNoNewFields(error, "a REGISTER_ERROR to a 2018 REGISTER");
     expectListed(signedList(run, a), a.name, a.at.advertised(), "the other REGISTERs were refused");
@@ -166,11 +166,11 @@ final class IdentityCases {
     run.sendBytes(forger.exit(Instant.now()));
     run.expectSilence("an EXIT_NETWORK signed by another key has no reply");
     expectListed(signedList(run, a), a.name, a.at.advertised(), "the forged EXIT_NETWORKs must be ignored");
-    run.send(register(a.name, forger.at.advertised()));
+    run.send(register2018(a.name, forger.at.advertised()));
     run.expectReply(forger.at, MessageType.REGISTER_ERROR);
     run.sendBytes(a.exit(Instant.now()));
     run.expectSilence("EXIT_NETWORK has no reply");
-    run.send(register(a.name, forger.at.advertised()));
+    run.send(register2018(a.name, forger.at.advertised()));
     run.expectReply(forger.at, MessageType.REGISTER_SUCCESS);
     run.send(new ExitNetwork().withPeername(a.name));
     run.expectSilence("EXIT_NETWORK has no reply");
@@ -229,7 +229,7 @@ final class IdentityCases {
     KeyedClient keyed = registered(run, "keyed");
     Endpoint old = run.endpoint("2018 client");
     String name = run.name("old");
-    run.send(register(name, old.advertised()));
+    run.send(register2018(name, old.advertised()));
     expectNoNewFields(run.expectReply(old, MessageType.REGISTER_SUCCESS), "a REGISTER_SUCCESS to a 2018 REGISTER");
     run.send(listpeer(name));
     Arrival list = run.expectReply(old, MessageType.LISTPEER_REPLY);

@@ -29,17 +29,18 @@ public final class Messages {
     return WireJson.write(tree, WireJson.Style.PYTHON);
   }
 
+  /**
+   * A REGISTER that also says the suite reads a reply to end of stream ({@code features: ["eof"]}, a field a
+   * 2018 server ignores): a server may cut the LISTPEER reply of a name that advertised nothing to 1,024
+   * bytes (docs/protocol.md#rule-listpeer-order), which would hide the suite's names behind earlier names.
+   */
   public static Register register(String name, HostPort at) {
-    return new Register().withPeername(name).withHost(at.host()).withPort(at.port());
+    return register2018(name, at).withFeatures(new java.util.LinkedHashSet<>(java.util.List.of("eof")));
   }
 
-  /**
-   * A REGISTER that also says the suite reads a reply to end of stream ({@code features: ["eof"]}, ignored
-   * by a 2018 server): a server may cut the LISTPEER reply of a name that advertised nothing to 1,024 bytes
-   * (docs/protocol.md#rule-listpeer-order), which would hide the suite's names behind other runs' leftovers.
-   */
-  public static Register registerReadingToEnd(String name, HostPort at) {
-    return register(name, at).withFeatures(new java.util.LinkedHashSet<>(java.util.List.of("eof")));
+  /** A REGISTER exactly as the 2018 program writes it: no features. */
+  public static Register register2018(String name, HostPort at) {
+    return new Register().withPeername(name).withHost(at.host()).withPort(at.port());
   }
 
   public static ListpeerRequest listpeer(String name) {

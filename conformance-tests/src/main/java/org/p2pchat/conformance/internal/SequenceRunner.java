@@ -214,7 +214,7 @@ public final class SequenceRunner {
 
     private byte[] bytes(Action action) {
       if (action instanceof Action.Register r) {
-        Object message = Messages.registerReadingToEnd(named(r.name()), endpoints.get(r.peer()).advertised());
+        Object message = Messages.register(named(r.name()), endpoints.get(r.peer()).advertised());
         return r.padded() ? Messages.padded(message, 1500) : Messages.encode(message);
       }
       if (action instanceof Action.Listpeer l) {

@@ -49,7 +49,7 @@ final class ServerCases {
   private static String registerOk(CaseRun run) throws Exception {
     Endpoint a = run.endpoint("peer A");
     String name = run.name("a");
-    run.send(register(name, a.advertised()));
+    run.send(Messages.register(name, a.advertised()));
     run.expectReply(a, MessageType.REGISTER_SUCCESS);
     run.send(listpeer(name));
     Arrival reply = run.expectReply(a, MessageType.LISTPEER_REPLY);
@@ -90,7 +90,7 @@ final class ServerCases {
     for (int i = 0; i < stems.length; i++) {
       Endpoint at = i % 2 == 0 ? a : b;
       String name = run.name("order-" + stems[i]);
-      run.send(Messages.registerReadingToEnd(name, at.advertised()));
+      run.send(Messages.register(name, at.advertised()));
       run.expectReply(at, MessageType.REGISTER_SUCCESS);
       expected.put(name, at.advertised());
     }
