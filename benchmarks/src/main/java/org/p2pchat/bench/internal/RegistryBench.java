@@ -72,7 +72,8 @@ public final class RegistryBench {
           List<HostPort> addresses = new ArrayList<>();
           for (int i = 0; i < servers; i++) {
             ChildProcess server = ReferenceApp.start("registry-server-" + servers + "-" + i, jar.get(), "server",
-                List.of("--host", "127.0.0.1", "--port", "0", "--registry", url, "--identity",
+                List.of("--host", "127.0.0.1", "--port", "0", "--exempt-source", "127.0.0.1", "--max-peers", "10000000",
+                    "--registry", url, "--identity",
                     settings.out().resolve("registry-bench-identity").toString()), settings.logDir());
             started.add(server);
             addresses.add(server.awaitListening(START_TIMEOUT));
@@ -208,7 +209,7 @@ public final class RegistryBench {
       int listed = store.list().size();
       double listMs = (System.nanoTime() - t) / 1e6;
       ChildProcess server = ReferenceApp.start("registry-server-big", jar, "server", List.of("--host", "127.0.0.1",
-          "--port", "0", "--registry", url, "--identity", settings.out().resolve("registry-bench-identity")
+          "--port", "0", "--exempt-source", "127.0.0.1", "--max-peers", "10000000", "--registry", url, "--identity", settings.out().resolve("registry-bench-identity")
               .toString()), settings.logDir());
       double wireMs;
       long rss;

@@ -123,7 +123,11 @@ public final class ServerBench implements Listener.FrameSink {
 
   /** REGISTER messages for names PREFIX0, PREFIX1, ..., advertising our reply listener. */
   private IntFunction<byte[]> registrations(String prefix) {
-    String tail = "\", \"host\": \"" + replyAddress.host() + "\", \"port\": " + replyAddress.port() + "}}";
+    // The scale test's names say they read replies to end of stream: a requester that advertised nothing
+    // gets the 2018 LISTPEER reply, cut to 1,024 bytes (docs/protocol.md#rule-listpeer-order).
+    String features = prefix.startsWith("s") ? ", \"features\": [\"eof\"]" : "";
+    String tail = "\", \"host\": \"" + replyAddress.host() + "\", \"port\": " + replyAddress.port() + features
+        + "}}";
     return i -> ("{\"msgtype\": \"REGISTER\", \"msgdata\": {\"peername\": \"" + prefix + i + tail)
         .getBytes(StandardCharsets.UTF_8);
   }
