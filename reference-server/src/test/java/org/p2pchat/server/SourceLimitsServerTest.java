@@ -54,6 +54,25 @@ class SourceLimitsServerTest {
   }
 
   @Test
+  void heartbeatsCountAgainstTheMessageRateLikeEveryRequest() throws Exception {
+    InetAddress flooder = InetAddress.getByName("127.0.0.2");
+    try (RendezvousServer server = server().messagesPerSource(1).lease(Duration.ofSeconds(90)).build().start()) {
+      HostPort to = server.address();
+      int sent = 30;
+      long start = System.nanoTime();
+      for (int i = 0; i < sent; i++) {
+        Replies.sendFrom(flooder, to, "{\"msgtype\": \"HEARTBEAT\", \"msgdata\": {\"peername\": \"nobody\"}}");
+      }
+      long seconds = (System.nanoTime() - start) / 1_000_000_000L + 1;
+      // A burst of 2 and 1 a second: every other HEARTBEAT is refused before its signature or lookup.
+      long atLeast = sent - 2 - seconds;
+      Poll.until(Duration.ofSeconds(30), () -> server.limited() >= atLeast,
+          () -> "limited " + server.limited() + " of " + sent + " HEARTBEATs in " + seconds + " s");
+      assertTrue(server.limited() <= sent, "limited " + server.limited());
+    }
+  }
+
+  @Test
   void aSourceHoldingItsNamesGetsRegisterErrorUntilOneLeaves() throws Exception {
     InetAddress source = InetAddress.getByName("127.0.0.2");
     try (Replies replies = new Replies();
