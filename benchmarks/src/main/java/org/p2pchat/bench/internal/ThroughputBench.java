@@ -112,28 +112,26 @@ public final class ThroughputBench {
   }
 
   /**
-   * One run: the rate is what the receiver handled while the load ran (so a receiver that queues what it
-   * cannot handle gains nothing); the CPU per message covers every message of the run, stragglers included.
+   * One run: the rate is every message of the run over the time from the first connect until the receiver has
+   * handled the last one (so a receiver that queues what it cannot handle gains nothing, and a run short enough
+   * to fit in the in-flight window still counts); the CPU per message covers the same messages.
    */
   private void measure(ReceiverProcess receiver, int concurrency) throws IOException {
     ReceiverProcess.Stats before = receiver.stats();
-    ReceiverProcess.Stats atEnd;
-    long nanos;
+    long start;
     LoadGenerator.Result sent;
     try (InFlightWindow window = new InFlightWindow(receiver::handled, IN_FLIGHT_LIMIT)) {
-      long start = System.nanoTime();
+      start = System.nanoTime();
       LoadGenerator.Load load = LoadGenerator.start(receiver.address(), i -> payload, settings.messages(),
           concurrency, settings.runTime(), window);
       load.awaitEnd();
-      atEnd = receiver.stats();
-      nanos = System.nanoTime() - start;
       sent = load.finish();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
     ReceiverProcess.Stats after = receiver.await(before.count() + sent.sent(), AWAIT_TIMEOUT);
-    long inWindow = atEnd.count() - before.count();
+    long nanos = System.nanoTime() - start;
     long received = after.count() - before.count();
     long rejected = after.rejected() - before.rejected();
     Tally tally = totals.get(receiver.kind());
@@ -145,12 +143,12 @@ public final class ThroughputBench {
           + received + ", failed " + sent.failed() + ", rejected " + rejected
           + (sent.firstError().isEmpty() ? "" : " (" + sent.firstError() + ")"));
     }
-    if (received == 0 || inWindow == 0) {
+    if (received == 0) {
       return;
     }
     Map<String, List<Double>> metrics = samples.computeIfAbsent(receiver.kind(), k -> new HashMap<>())
         .computeIfAbsent(concurrency, k -> new HashMap<>());
-    add(metrics, "rate", inWindow / (nanos / 1e9));
+    add(metrics, "rate", received / (nanos / 1e9));
     add(metrics, "cpu", after.delta(before, "cpu") / 1e3 / received);
     for (String group : CPU_GROUPS) {
       // "jvm" is process time less every Java thread's, read a moment apart: it can dip just below zero.
