@@ -309,7 +309,7 @@ public final class RendezvousServer implements AutoCloseable {
     private int maxNamesPerSource = 256;
     private int maxPeers = 100_000;
     private Set<InetAddress> exemptSources = Set.of();
-    private Consumer<String> events = line -> { };
+    private Consumer<String> events = RendezvousHandlers.NO_EVENTS;
     private IdentityKeyPair identity;
     private RegistryUrl registry;
     private RegistryOptions registryOptions = RegistryOptions.defaults();

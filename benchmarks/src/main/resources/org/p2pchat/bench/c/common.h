@@ -39,19 +39,30 @@ static inline int listen_loopback(int *port) {
 }
 
 /* Connects to host:port (an IPv4 literal or "localhost"); -1 on failure. */
+/* Times connect_to waited for a free local port. */
+static long long port_waits;
+
 static inline int connect_to(const char *host, int port) {
   struct sockaddr_in a = {0};
   a.sin_family = AF_INET;
   a.sin_port = htons((unsigned short)port);
   if (strcmp(host, "localhost") == 0) host = "127.0.0.1";
   if (inet_pton(AF_INET, host, &a.sin_addr) != 1) return -1;
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  if (s < 0) return -1;
-  if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
+  /* EADDRNOTAVAIL: this machine has no ephemeral port free (a busy machine's TIME_WAIT sockets hold them).
+   * A local shortage, not the target's doing: wait for one, up to a second, rather than count a failure. */
+  for (int tries = 0;; tries++) {
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    if (s < 0) return -1;
+    if (connect(s, (struct sockaddr *)&a, sizeof a) == 0) return s;
+    int e = errno;
     close(s);
-    return -1;
+    if (e != EADDRNOTAVAIL || tries >= 1000) {
+      errno = e;
+      return -1;
+    }
+    __atomic_fetch_add(&port_waits, 1, __ATOMIC_RELAXED);
+    usleep(1000);
   }
-  return s;
 }
 
 static inline int write_all(int s, const char *p, size_t n) {

@@ -10,7 +10,8 @@
  *     their REGISTER_SUCCESS; one thread sends (busy-waiting for room), one accepts the replies.
  *
  * Sends until MILLIS have passed, waits up to 30 s for what is in flight, then prints one line:
- *   sent=N failed=N done=N done_in_window=N errors=N window_ns=N
+ *   sent=N failed=N done=N done_in_window=N errors=N window_ns=N port_waits=N
+ * (port_waits: connects that waited for a free local port, see connect_to)
  * (done: messages shown or replies received; errors: REGISTER_ERROR replies). */
 #include "common.h"
 #include <fcntl.h>
@@ -142,8 +143,8 @@ int main(int argc, char **argv) {
   for (long i = 0; i < threads; i++) pthread_join(ts[i], NULL);
   long long drain_until = now_ns() + 30000000000LL;
   while (done() - base < __atomic_load_n(&sent, __ATOMIC_ACQUIRE) && now_ns() < drain_until) usleep(200);
-  printf("sent=%lld failed=%lld done=%lld done_in_window=%lld errors=%lld window_ns=%lld\n", sent, failed,
-      done() - base, in_window, errors, window_ns);
+  printf("sent=%lld failed=%lld done=%lld done_in_window=%lld errors=%lld window_ns=%lld port_waits=%lld\n", sent,
+      failed, done() - base, in_window, errors, window_ns, port_waits);
   fflush(stdout);
   return 0;
 }

@@ -74,6 +74,27 @@ class CBuildTest {
   }
 
   @Test
+  @Timeout(180)
+  void theDurableCFloorStoresEveryRegisterItAnswers() throws Exception {
+    Optional<CBuild.Programs> built = CBuild.build(dir).programs();
+    if (built.isEmpty()) {
+      assertTrue(!CBuild.gccAvailable(), "gcc is here but the build failed");
+      return;
+    }
+    java.nio.file.Path state = dir.resolve("durable-state");
+    try (ChildProcess server = ChildProcess.start("c-rrserver-durable",
+        List.of(built.get().rrserver().toString(), state.toString()), dir.resolve("logs"))) {
+      HostPort address = server.awaitListening(Duration.ofSeconds(20));
+      CDriver.Result r = new CDriver(built.get().driver()).register(address, 1, Duration.ofMillis(300), "durable");
+      assertTrue(r.sent() > 0, r.toString());
+      assertEquals(r.sent(), r.done(), r.toString());
+      List<String> stored = java.nio.file.Files.readAllLines(state);
+      assertEquals(r.done(), stored.size(), "one line per REGISTER answered");
+      assertTrue(stored.get(0).contains("\"REGISTER\"") && stored.get(0).contains("durable-"), stored.get(0));
+    }
+  }
+
+  @Test
   void tallyCountsOnlyTheCurrentRunAndSpotsAGapOrAReorder() throws Exception {
     try (ChatTally tally = new ChatTally(dir.resolve("c"))) {
       tally.begin("a");
