@@ -45,7 +45,9 @@ public final class PeerBench {
   private record Target(String name, ChildProcess process, HostPort address, ChatTally tally) {}
 
   /** One run's figures. */
-  private record Run(double rate, double cpuMicros, long sent, long shown, long outOfOrder, long failed) {}
+  /** {@code jitShare}: the target's JIT compiler threads' share of its CPU during the run. */
+  private record Run(double rate, double cpuMicros, long sent, long shown, long outOfOrder, long failed,
+      double jitShare) {}
 
   public void run() throws Exception {
     List<Integer> levels = settings.concurrencies();
@@ -78,8 +80,11 @@ public final class PeerBench {
         s.getOutputStream().write(request);
       }
       accepted.get(20, TimeUnit.SECONDS);
-      Duration warm = Duration.ofMillis(settings.quick() ? 1500 : 4000);
-      run(driver, ours, 4, warm, "warm");
+      // Warm until the JIT is quiet, so the runs measure the peer a user runs for hours, not its compiler.
+      int[] round = {0};
+      JitWarmup.Outcome warmed = JitWarmup.untilQuiet(ours.process, Duration.ofSeconds(settings.quick() ? 3 : 20),
+          () -> run(driver, ours, 4, Duration.ofSeconds(1), "warm" + round[0]++));
+      ctx.progress().printf("peer: %s%n", warmed.describe());
       run(driver, floor, 4, Duration.ofMillis(300), "warm");
       List<List<String>> rows = new ArrayList<>();
       long sent = 0;
@@ -112,7 +117,7 @@ public final class PeerBench {
             Verdict.Kind.RATIO));
         rows.add(List.of(param, Format.num("%,.0f", f.rate), Format.num("%.1f", f.cpuMicros),
             Format.num("%,.0f", p.rate), Format.num("%.1f", p.cpuMicros), Format.num("%.2f", cpuRatio),
-            Format.num("%.2f", rateRatio), p.shown + " / " + p.sent + (p.outOfOrder > 0 ? ", " + p.outOfOrder
+            Format.num("%.2f", rateRatio), Format.num("%.0f %%", p.jitShare * 100), p.shown + " / " + p.sent + (p.outOfOrder > 0 ? ", " + p.outOfOrder
                 + " out of order" : ""), o.disturbance().describe() + (o.tries() > 1 ? ", " + o.tries() + " tries" : "")));
         ctx.progress().printf("peer: %d senders: C %,.0f msg/s %.1f µs/msg; peer %,.0f msg/s %.1f µs/msg (%s)%n", n,
             f.rate, f.cpuMicros, p.rate, p.cpuMicros, o.disturbance().describe());
@@ -128,8 +133,9 @@ public final class PeerBench {
           + " shown");
       results.table(new Table("peer", "Reference peer vs the minimal C receiver, same C driver",
           List.of("senders", "C msg/s", "C CPU µs/msg", "peer msg/s", "peer CPU µs/msg", "CPU C ÷ peer",
-              "rate peer ÷ C", "peer shown / sent", "machine during the round"), rows,
-          "one run of " + Format.num("%.1f s", settings.runTime().toMillis() / 1e3) + " each, C receiver then peer; "
+              "rate peer ÷ C", "peer JIT share of its CPU", "peer shown / sent", "machine during the round"), rows,
+          "one run of " + Format.num("%.1f s", settings.runTime().toMillis() / 1e3) + " each, C receiver then peer, "
+              + "after " + warmed.describe() + "; "
               + (Cpus.canPin() ? "receivers pinned to CPU " + Cpus.TARGET_CPU + ", driver to CPU " + Cpus.DRIVER_CPU
               : "not pinned (one CPU or no taskset)") + "; at most " + WINDOW + " messages in flight; CPU from "
               + "/proc (10 ms ticks); a round with others using > " + Format.num("%.0f",
@@ -166,11 +172,13 @@ public final class PeerBench {
   private Run run(CDriver driver, Target t, int senders, Duration time, String tag) throws IOException {
     t.tally.begin(tag);
     long cpu = t.process.cpuNanos();
+    long jit = ProcFs.compilerNanos(t.process.pid());
     CDriver.Result r = driver.chat(t.address, senders, time, WINDOW, t.tally.file(), tag);
-    long used = t.process.cpuNanos() - cpu;
+    long cpuAfter = t.process.cpuNanos();
+    long used = cpuAfter - cpu;
     ChatTally.Count count = t.tally.count();
     return new Run(r.rate(), count.shown() == 0 ? 0 : used / 1e3 / count.shown(), r.sent(), count.shown(),
-        count.outOfOrder(), r.failed());
+        count.outOfOrder(), r.failed(), JitWarmup.share(cpu, cpuAfter, jit, ProcFs.compilerNanos(t.process.pid())));
   }
 
   /** Reads whatever the peer sends us (its REGISTER, the CHAT_ACCEPT) and notes the accept. */

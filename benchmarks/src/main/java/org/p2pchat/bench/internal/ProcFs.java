@@ -33,6 +33,31 @@ public final class ProcFs {
   }
 
   /**
+   * utime + stime of {@code pid}'s JIT compiler threads (HotSpot's "C1 CompilerThread…" and "C2 CompilerThread…"),
+   * in nanoseconds; 0 if it has none or they cannot be read.
+   */
+  public static long compilerNanos(long pid) {
+    long ticks = 0;
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          }
+        } catch (IOException | RuntimeException e) {
+          // A thread that ended while listed: it has no CPU left to count.
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return ticks * TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS;
+  }
+
+  /**
    * A machine-wide TCP counter from /proc/net/netstat (e.g. {@code ListenOverflows}, {@code TCPSynRetrans}),
    * or -1 if unknown.
    */

@@ -36,7 +36,8 @@ public final class RegisterBench {
     this.results = ctx.results();
   }
 
-  private record Run(double rate, double cpuMicros, long sent, long replies, long errors) {}
+  /** {@code jitShare}: the target's JIT compiler threads' share of its CPU during the run. */
+  private record Run(double rate, double cpuMicros, long sent, long replies, long errors, double jitShare) {}
 
   public void run() throws Exception {
     Optional<Path> jar = ProjectRoot.runnableJar(settings.root(), "reference-server");
@@ -86,8 +87,12 @@ public final class RegisterBench {
       HostPort fa = floorAddress;
       ChildProcess df = durable;
       HostPort dfa = durableAddress;
-      // Warm at 32 outstanding: the JIT reaches its thresholds in fewer seconds than at 4.
-      run(d, server, ours, 32, Duration.ofMillis(settings.quick() ? 1000 : 3000), "warm");
+      // Warm until the JIT is quiet (at 32 outstanding it reaches its thresholds sooner than at 4), so the runs
+      // measure the server an operator runs for days, not its compiler.
+      int[] round = {0};
+      JitWarmup.Outcome warmed = JitWarmup.untilQuiet(server, Duration.ofSeconds(settings.quick() ? 3 : 20),
+          () -> run(d, server, ours, 32, Duration.ofSeconds(1), "warm" + round[0]++));
+      ctx.progress().printf("server: %s%n", warmed.describe());
       List<List<String>> rows = new ArrayList<>();
       long sent = 0;
       long replied = 0;
@@ -125,7 +130,7 @@ public final class RegisterBench {
             dr == null ? "-" : Format.num("%,.0f", dr.rate) + " / " + Format.num("%.0f", dr.cpuMicros),
             Format.num("%,.0f", sr.rate) + " / " + Format.num("%.0f", sr.cpuMicros),
             Format.num("%.2f", sr.rate / py.rate), Format.num("%.2f", sr.rate / cr.rate),
-            dr == null ? "-" : Format.num("%.2f", sr.rate / dr.rate),
+            dr == null ? "-" : Format.num("%.2f", sr.rate / dr.rate), Format.num("%.0f %%", sr.jitShare * 100),
             o.disturbance().describe() + (o.tries() > 1 ? ", " + o.tries() + " tries" : "")));
         ctx.progress().printf("server: %d outstanding: C %,.0f rt/s%s; server %,.0f rt/s, %.0f µs/rt (%s)%n", n,
             cr.rate, dr == null ? "" : Format.num(", durable C %,.0f rt/s", dr.rate), sr.rate, sr.cpuMicros,
@@ -136,8 +141,9 @@ public final class RegisterBench {
       results.table(new Table("server-register", "Reference server: REGISTER → REGISTER_SUCCESS round trips",
           List.of("outstanding", "2018 Python rt/s / µs CPU", "C floor rt/s / µs CPU",
               "durable C floor rt/s / µs CPU", "server rt/s / µs CPU", "server ÷ Python", "server ÷ C floor",
-              "server ÷ durable C floor", "machine during the round"), rows,
+              "server ÷ durable C floor", "server JIT share of its CPU", "machine during the round"), rows,
           "one run of " + Format.num("%.1f s", settings.runTime().toMillis() / 1e3) + " each, C floor then server, "
+              + "after " + warmed.describe() + "; "
               + "same C driver; the Python figures are the 2018 server's on this machine (issue 11); state file on "
               + "disk (under --out), so replies wait for fsync; the durable C floor appends each REGISTER to a file "
               + "and fdatasyncs it before replying (1 outstanding only: it syncs once per request, the server once "
@@ -161,8 +167,11 @@ public final class RegisterBench {
   private Run run(CDriver driver, ChildProcess target, HostPort address, int outstanding, Duration time, String tag)
       throws IOException {
     long cpu = target.cpuNanos();
+    long jit = ProcFs.compilerNanos(target.pid());
     CDriver.Result r = driver.register(address, outstanding, time, tag);
-    long used = target.cpuNanos() - cpu;
-    return new Run(r.rate(), r.done() == 0 ? 0 : used / 1e3 / r.done(), r.sent(), r.done(), r.errors());
+    long cpuAfter = target.cpuNanos();
+    long used = cpuAfter - cpu;
+    return new Run(r.rate(), r.done() == 0 ? 0 : used / 1e3 / r.done(), r.sent(), r.done(), r.errors(),
+        JitWarmup.share(cpu, cpuAfter, jit, ProcFs.compilerNanos(target.pid())));
   }
 }
