@@ -61,6 +61,11 @@ public final class FreshnessGuard {
         expiries.add(Map.entry(expiry, id));
     }
 
+    /** How far a request's timestamp may be from now, either way. */
+    public Duration window() {
+        return Duration.ofMillis(windowMillis);
+    }
+
     public synchronized int size() {
         return seen.size();
     }

@@ -116,7 +116,8 @@ public final class RendezvousServer implements AutoCloseable {
     SourceLimits limits = new SourceLimits(new SourceLimits.Settings(config.messagesPerSource,
         burst(config.messagesPerSource), config.listpeersPerSource, burst(config.listpeersPerSource),
         config.maxNamesPerSource, config.exemptSources), System::nanoTime);
-    ServerIdentity serverIdentity = new ServerIdentity(key, new FreshnessGuard());
+    PeerTable store = opened;
+    ServerIdentity serverIdentity = new ServerIdentity(key, new FreshnessGuard(), store::claimNonce);
     LeaseHandlers leases = new LeaseHandlers(opened, serverIdentity, config.clock, config.lease, config.events);
     RendezvousHandlers handlers = new RendezvousHandlers(opened, outbox, config.events, serverIdentity, limits,
         config.maxPeers, leases);

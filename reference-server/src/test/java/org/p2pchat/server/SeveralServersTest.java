@@ -63,12 +63,17 @@ class SeveralServersTest {
 
   /** {@code count} servers on one fresh database. */
   private List<RendezvousServer> servers(int count) throws Exception {
+    return servers(count, line -> { });
+  }
+
+  /** {@code count} servers on one fresh database, telling {@code events} what each logs. */
+  private List<RendezvousServer> servers(int count, java.util.function.Consumer<String> events) throws Exception {
     String database = pg.createDatabase();
     List<RendezvousServer> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       RendezvousServer server = RendezvousServer.builder().host("127.0.0.1").port(0)
           .registry(pg.parsed(database)).registryOptions(RegistryOptions.defaults().withPoolSize(2))
-          .replyTimeout(Duration.ofSeconds(2)).build().start();
+          .replyTimeout(Duration.ofSeconds(2)).events(events).build().start();
       servers.add(server);
       started.add(server);
     }
@@ -165,6 +170,33 @@ class SeveralServersTest {
     FakePeer again = peer();
     again.send(two.get(0).address(), register("alice", again.address()));
     again.expect(RegisterSuccess.class, WAIT);
+  }
+
+  @Test
+  void aSignedExitAcceptedByOneServerIsRefusedAsAReplayByAnother() throws Exception {
+    java.util.Queue<String> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    List<RendezvousServer> two = servers(2, events::add);
+    IdentityServerTest.Peer alice = new IdentityServerTest.Peer("alice",
+        org.p2pchat.identity.IdentityKeyPair.generate(new java.security.SecureRandom()), new IdentityServerTest.Inbox());
+    try {
+      Raw.send(two.get(0).address(), alice.register(java.time.Instant.now()));
+      alice.verify(alice.inbox.receive(), two.get(0));
+      String exit = alice.exit(java.time.Instant.now());
+      Raw.send(two.get(0).address(), exit);
+      Poll.until(WAIT, () -> two.get(1).registry().addressOf("alice").isEmpty(), () -> "alice removed by her exit");
+      // alice comes back with the same key, within the freshness window of the exit she sent.
+      Raw.send(two.get(0).address(), alice.register(java.time.Instant.now()));
+      alice.verify(alice.inbox.receive(), two.get(0));
+
+      // The recorded exit, replayed to the other server: its own nonce cache never saw it; the database did.
+      Raw.send(two.get(1).address(), exit);
+      Poll.until(WAIT, () -> events.stream().anyMatch(l -> l.contains("exit alice ignored: REPLAYED")),
+          () -> "no refusal of the replayed exit; events: " + events);
+      assertTrue(two.get(0).registry().addressOf("alice").isPresent(), "a replayed exit removed alice");
+      assertTrue(two.get(1).registry().addressOf("alice").isPresent(), "a replayed exit removed alice");
+    } finally {
+      alice.inbox.close();
+    }
   }
 
   @Test

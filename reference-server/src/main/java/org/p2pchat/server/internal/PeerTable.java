@@ -170,6 +170,11 @@ public final class PeerTable implements Registry, AutoCloseable {
   }
 
   /** The whole registration of {@code peername} (key, lease), if registered. */
+  /** Claims a signed request's nonce across every server sharing the store (see {@link RegistryStore#claimNonce}). */
+  public boolean claimNonce(String id, Instant now, Instant expires) throws IOException {
+    return store.claimNonce(id, now, expires);
+  }
+
   public Optional<Registration> lookup(String peername) throws IOException {
     return store.lookup(peername);
   }

@@ -2,6 +2,7 @@ package org.p2pchat.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,12 +22,31 @@ import org.p2pchat.protocol.WireJson;
 public final class ServerIdentity {
   private static final ObjectMapper PLAIN = new ObjectMapper();
 
+  /**
+   * Where a signed request's nonce is claimed once for every server sharing a registry, so a request one
+   * server accepted cannot be replayed to another within the window.
+   */
+  @FunctionalInterface
+  public interface NonceLedger {
+    /** For a server alone on its registry: its own seen-nonce cache is enough. */
+    NonceLedger LOCAL = (id, now, expires) -> true;
+
+    /** True the first time {@code id} is claimed before {@code expires}; false for a replay. */
+    boolean claim(String id, Instant now, Instant expires) throws IOException;
+  }
+
   private final IdentityKeyPair key;
   private final FreshnessGuard guard;
+  private final NonceLedger ledger;
 
   public ServerIdentity(IdentityKeyPair key, FreshnessGuard guard) {
+    this(key, guard, NonceLedger.LOCAL);
+  }
+
+  public ServerIdentity(IdentityKeyPair key, FreshnessGuard guard, NonceLedger ledger) {
     this.key = Objects.requireNonNull(key, "key");
     this.guard = Objects.requireNonNull(guard, "guard");
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
   }
 
   public IdentityKeyPair key() {
@@ -43,7 +63,21 @@ public final class ServerIdentity {
     String msgtype = tree.path("msgtype").asText();
     Map<String, Object> msgdata = asMap(tree.path("msgdata"));
     SignedMessages.verifyRequest(signer, msgtype, msgdata, guard, now);
-    return (String) msgdata.get(SignedMessages.NONCE);
+    String nonce = (String) msgdata.get(SignedMessages.NONCE);
+    // A timestamp up to one window ahead stays acceptable for one more window: claim the nonce that long.
+    Instant expires = now.plus(guard.window().multipliedBy(2));
+    boolean first;
+    try {
+      first = ledger.claim(signer.base64url() + ' ' + nonce, now, expires);
+    } catch (IOException e) {
+      throw new IdentityException(IdentityException.Reason.REPLAY_CACHE_FULL,
+          "cannot check the nonce with the shared registry: " + e.getMessage());
+    }
+    if (!first) {
+      throw new IdentityException(IdentityException.Reason.REPLAYED,
+          "signed request nonce already used at a server sharing this registry (replay)");
+    }
+    return nonce;
   }
 
   /**

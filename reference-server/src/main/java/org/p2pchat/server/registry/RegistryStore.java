@@ -63,6 +63,16 @@ public interface RegistryStore extends AutoCloseable {
 
   Optional<Registration> lookup(String name) throws RegistryUnavailable;
 
+  /**
+   * Claims the nonce {@code id} of a signed request until {@code expires}: true the first time, false if some
+   * server sharing this store claimed it before (a replay from one server to another). Claims that expired
+   * before {@code now} may be forgotten. A store only one server uses answers true: that server's own
+   * seen-nonce cache already refuses replays to it.
+   */
+  default boolean claimNonce(String id, Instant now, Instant expires) throws RegistryUnavailable {
+    return true;
+  }
+
   /** Every registration, oldest first: what a full LISTPEER reply carries. */
   List<Registration> list() throws RegistryUnavailable;
 

@@ -79,7 +79,7 @@ class MigrationsTest {
       var rs = c.createStatement().executeQuery("SELECT to_regclass('half') IS NULL, to_regclass('registration') IS NULL");
       rs.next();
       assertTrue(rs.getBoolean(1) && rs.getBoolean(2), "one transaction: V1 and the half of V2 rolled back");
-      assertEquals(1, Migrations.apply(c, Migrations.bundled()));
+      assertEquals(Migrations.bundled().size(), Migrations.apply(c, Migrations.bundled()));
     }
   }
 }

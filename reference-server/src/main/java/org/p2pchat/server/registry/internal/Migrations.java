@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class Migrations {
   /** The migration files, in order. A test checks this list against the resource directory. */
-  public static final List<String> FILES = List.of("V1__registrations.sql");
+  public static final List<String> FILES = List.of("V1__registrations.sql", "V2__request_nonces.sql");
   /** Arbitrary but fixed: ASCII "p2pchreg". Every server of this project takes the same lock. */
   static final long LOCK_KEY = 0x7032706368726567L;
   private static final Pattern NAME = Pattern.compile("V([1-9][0-9]*)__([A-Za-z0-9_]+)\\.sql");

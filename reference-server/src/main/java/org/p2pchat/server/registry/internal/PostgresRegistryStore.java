@@ -228,6 +228,27 @@ public final class PostgresRegistryStore implements RegistryStore {
   }
 
   @Override
+  public boolean claimNonce(String id, Instant now, Instant expires) throws RegistryUnavailable {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(expires, "expires");
+    return withConnection("claim a request nonce", c -> {
+      // Old nonces go as new ones come: a few rows at a time, so no claim waits behind a long delete.
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM request_nonce WHERE id IN (SELECT id FROM "
+          + "request_nonce WHERE expires < ? LIMIT 16 FOR UPDATE SKIP LOCKED)")) {
+        p.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+        p.executeUpdate();
+      }
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO request_nonce (id, expires) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")) {
+        p.setString(1, id);
+        p.setObject(2, OffsetDateTime.ofInstant(expires, ZoneOffset.UTC));
+        return p.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
   public boolean removeIfAt(String name, HostPort address) throws RegistryUnavailable {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(address, "address");
