@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.p2pchat.cli.Durations;
 import org.p2pchat.identity.IdentityKeyPair;
@@ -22,13 +21,12 @@ import org.p2pchat.protocol.HostPort;
 public final class MeshDemo {
   private final PrintStream out;
   private final Duration stepTimeout;
-  private final List<String> passed = new ArrayList<>();
-  private String failedStep;
-  private String failure;
+  private final Script script;
 
   public MeshDemo(PrintStream out, Duration stepTimeout) {
     this.out = out;
     this.stepTimeout = stepTimeout;
+    this.script = new Script(out, stepTimeout);
   }
 
   /** The mesh may need a few hello intervals to notice a change (docs/mesh.md section 7): 15 s a step. */
@@ -53,21 +51,9 @@ public final class MeshDemo {
       out.println("demo: cannot start: " + e.getMessage());
       return 2;
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      failedStep = failedStep != null ? failedStep : "(interrupted)";
+      script.interrupted();
     }
-    out.println();
-    for (Screen s : List.of(ps, as, ys)) {
-      out.println("---- " + s.label() + "'s screen ----");
-      s.lines().forEach(out::println);
-      out.println();
-    }
-    if (failedStep != null) {
-      out.println("demo mesh FAILED at step \"" + failedStep + "\": " + failure);
-      return 1;
-    }
-    out.println("demo mesh passed: every step was observed (" + String.join(", ", passed) + ")");
-    return 0;
+    return script.finish("demo mesh", List.of(ps, as, ys));
   }
 
   private ChatPeer peer(String name, Screen screen) throws IOException {
@@ -75,91 +61,39 @@ public final class MeshDemo {
         .identity(IdentityKeyPair.generate(new SecureRandom()), KnownPeers.inMemory()).build().start();
   }
 
-  private record Side(ChatPeer peer, Screen screen) {
-    void type(String command) {
-      screen.typed(command);
-      peer.execute(command);
-    }
-
-    String name() {
-      return peer.name();
-    }
-  }
-
   private void play(Side patchouli, Side alice, Side yuuka) throws InterruptedException {
     HostPort aliceAt = alice.peer().advertisedAddress();
-    step("no server",
+    script.step("no server",
         () -> patchouli.type("register"),
-        () -> sees(patchouli, "no server: this peer runs with --no-server (chat directly with peers, or through the mesh)"));
-    step("patchouli and alice chat",
+        () -> script.sees(patchouli, "no server: this peer runs with --no-server (chat directly with peers, or through the mesh)"));
+    script.step("patchouli and alice chat",
         () -> patchouli.type("chat request " + aliceAt.host() + " " + aliceAt.port()),
-        () -> sees(alice, "Please enter \"yes\" or \"no\":"),
+        () -> script.sees(alice, "Please enter \"yes\" or \"no\":"),
         () -> alice.type("yes patchouli"),
-        () -> seesStarting(patchouli, "chat with alice --- " + aliceAt + " is verified"));
-    step("yuuka and alice chat",
+        () -> script.seesStarting(patchouli, "chat with alice --- " + aliceAt + " is verified"));
+    script.step("yuuka and alice chat",
         () -> yuuka.type("chat request " + aliceAt.host() + " " + aliceAt.port()),
-        () -> sees(alice, "Please enter \"yes\" or \"no\":"),
+        () -> script.sees(alice, "Please enter \"yes\" or \"no\":"),
         () -> alice.type("yes yuuka"),
-        () -> seesStarting(yuuka, "chat with alice --- " + aliceAt + " is verified"));
-    step("list network",
+        () -> script.seesStarting(yuuka, "chat with alice --- " + aliceAt + " is verified"));
+    script.step("list network",
         () -> until(patchouli, "yuuka reachable through alice", "peername: yuuka, 2 hops, via alice"),
         () -> until(yuuka, "patchouli reachable through alice", "peername: patchouli, 2 hops, via alice"));
-    step("chat message patchouli to yuuka",
+    script.step("chat message patchouli to yuuka",
         () -> patchouli.type("chat message yuuka Hello, Yuuka. Alice says the sunflowers are out."),
-        () -> sees(yuuka, "patchouli: Hello, Yuuka. Alice says the sunflowers are out. (via alice)"));
-    step("chat message yuuka to patchouli",
+        () -> script.sees(yuuka, "patchouli: Hello, Yuuka. Alice says the sunflowers are out. (via alice)"));
+    script.step("chat message yuuka to patchouli",
         () -> yuuka.type("chat message patchouli They are. Come and see them, Patchouli."),
-        () -> sees(patchouli, "yuuka: They are. Come and see them, Patchouli. (via alice)"),
+        () -> script.sees(patchouli, "yuuka: They are. Come and see them, Patchouli. (via alice)"),
         () -> acknowledged(yuuka));
-    step("alice leaves",
+    script.step("alice leaves",
         () -> alice.type("exit"),
-        () -> sees(patchouli, "Disconnected from alice"),
+        () -> script.sees(patchouli, "Disconnected from alice"),
         () -> until(patchouli, "yuuka no longer reachable",
             "no peers reachable through the mesh (a chat with a p2pchat peer links you to its network)"),
         () -> patchouli.type("chat message yuuka Are you still there?"),
-        () -> seesEither(patchouli, "not delivered to yuuka: no route through the mesh",
-            "not connected to yuuka")); // alone, patchouli has no mesh link left at all
-  }
-
-  @FunctionalInterface
-  private interface Move {
-    void run() throws InterruptedException;
-  }
-
-  private void step(String name, Move... moves) throws InterruptedException {
-    if (failedStep != null) {
-      return;
-    }
-    for (Move move : moves) {
-      move.run();
-      if (failure != null) {
-        failedStep = name;
-        out.println("[FAIL] " + name + ": " + failure);
-        return;
-      }
-    }
-    passed.add(name);
-    out.println("[ok]   " + name);
-  }
-
-  private void sees(Side side, String line) throws InterruptedException {
-    if (!side.screen().await(line, stepTimeout)) {
-      failure = side.name() + " did not show \"" + line + "\" within " + Durations.describe(stepTimeout);
-    }
-  }
-
-  private void seesStarting(Side side, String prefix) throws InterruptedException {
-    if (side.screen().awaitMatching(l -> l.startsWith(prefix), stepTimeout) == null) {
-      failure = side.name() + " did not show a line starting \"" + prefix + "\" within "
-          + Durations.describe(stepTimeout);
-    }
-  }
-
-  private void seesEither(Side side, String prefix, String other) throws InterruptedException {
-    if (side.screen().awaitMatching(l -> l.startsWith(prefix) || l.startsWith(other), stepTimeout) == null) {
-      failure = side.name() + " did not show a line starting \"" + prefix + "\" or \"" + other + "\" within "
-          + Durations.describe(stepTimeout);
-    }
+        () -> script.seesMatching(patchouli, l -> l.startsWith("not delivered to yuuka: no route through the mesh")
+            || l.startsWith("not connected to yuuka"), "a line saying yuuka cannot be reached")); // alone, patchouli has no mesh link left at all
   }
 
   /** The side's relayed messages were all acknowledged end to end (none awaits an acknowledgement). */
@@ -167,7 +101,7 @@ public final class MeshDemo {
     long deadline = System.nanoTime() + stepTimeout.toNanos();
     while (side.peer().meshPendingCount() > 0) {
       if (System.nanoTime() > deadline) {
-        failure = side.name() + "'s message was not acknowledged within " + Durations.describe(stepTimeout);
+        script.fail(side.name() + "'s message was not acknowledged within " + Durations.describe(stepTimeout));
         return;
       }
       Thread.sleep(20);
@@ -183,7 +117,7 @@ public final class MeshDemo {
         return;
       }
       if (System.nanoTime() > deadline) {
-        failure = "not observed within " + Durations.describe(stepTimeout) + ": " + what + " (\"" + line + "\")";
+        script.fail("not observed within " + Durations.describe(stepTimeout) + ": " + what + " (\"" + line + "\")");
         return;
       }
     }
