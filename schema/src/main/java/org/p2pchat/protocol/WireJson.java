@@ -28,12 +28,14 @@ import org.p2pchat.protocol.model.ListpeerReply;
  * <p>{@link Style#PYTHON} writes exactly what the 2018 program's {@code json.dumps} writes: {@code ", "}
  * and {@code ": "} separators, non-ASCII and DEL escaped as lower-case {@code \\uXXXX}, {@code msgtype} before
  * {@code msgdata}. It is the default on the wire, so a 2018 reader sees familiar bytes and a message cut
- * at any byte never splits a UTF-8 sequence. {@link Style#COMPACT} has no spaces.
+ * at any byte never splits a UTF-8 sequence. {@link Style#PYTHON_UTF8} is {@code json.dumps(...,
+ * ensure_ascii=False)}: the same separators, non-ASCII as raw UTF-8 (3 bytes for a CJK character instead of 6),
+ * for a counterpart that reads to end of stream. {@link Style#COMPACT} has no spaces.
  */
 public final class WireJson {
   /** How messages are written; any valid JSON is read. */
   public enum Style {
-    PYTHON, COMPACT
+    PYTHON, PYTHON_UTF8, COMPACT
   }
 
   private static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactoryBuilder()
@@ -48,6 +50,7 @@ public final class WireJson {
       .build();
 
   private static final ObjectWriter PYTHON = MAPPER.writer(new PythonPrinter());
+  private static final ObjectWriter PYTHON_UTF8 = PYTHON.without(JsonWriteFeature.ESCAPE_NON_ASCII);
   private static final ObjectWriter COMPACT = MAPPER.writer();
 
   /** Immutable, so no caller can reconfigure what every other caller parses with. */
@@ -88,7 +91,12 @@ public final class WireJson {
   /** The wire bytes of any JSON tree, in the given style. */
   public static byte[] write(JsonNode tree, Style style) {
     try {
-      return (style == Style.PYTHON ? PYTHON : COMPACT).writeValueAsBytes(tree);
+      ObjectWriter writer = switch (style) {
+        case PYTHON -> PYTHON;
+        case PYTHON_UTF8 -> PYTHON_UTF8;
+        case COMPACT -> COMPACT;
+      };
+      return writer.writeValueAsBytes(tree);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

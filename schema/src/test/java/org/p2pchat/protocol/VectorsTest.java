@@ -139,6 +139,22 @@ class VectorsTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @MethodSource("vectors2018")
+  void pythonUtf8StyleReadsBackAsTheSameMessage(Vector vector) throws IOException {
+    assertEquals(vector.tree(), WireJson.mapper().readTree(WireJson.write(vector.tree(), WireJson.Style.PYTHON_UTF8)));
+  }
+
+  @org.junit.jupiter.api.Test
+  void pythonUtf8StyleIsJsonDumpsWithEnsureAsciiFalse() throws IOException {
+    JsonNode tree = WireJson.mapper().readTree("{\"msgtype\":\"CHAT_MESSAGE\",\"msgdata\":{\"peername\":\"a\","
+        + "\"message\":\"\u4f60\u597d \\\" \\n\"}}");
+    assertEquals("{\"msgtype\": \"CHAT_MESSAGE\", \"msgdata\": {\"peername\": \"a\", \"message\": \"\u4f60\u597d \\\" \\n\"}}",
+        new String(WireJson.write(tree, WireJson.Style.PYTHON_UTF8), StandardCharsets.UTF_8));
+    assertEquals("{\"msgtype\": \"CHAT_MESSAGE\", \"msgdata\": {\"peername\": \"a\", \"message\": \"\\u4f60\\u597d \\\" \\n\"}}",
+        new String(WireJson.write(tree, WireJson.Style.PYTHON), StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest(name = "{0}")
   @MethodSource("vectors2018WithPlainEnvelope")
   void generatedClassReencodesThe2018FormByteForByte(Vector vector) {
     Object message = WireJson.decode(vector.tree().get("msgdata"), vector.type().javaType());

@@ -1,12 +1,6 @@
 package org.p2pchat.peer.internal;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
 import org.p2pchat.protocol.MessageValidator;
 import org.p2pchat.protocol.ValidationResult;
 import org.p2pchat.protocol.WireJson;
@@ -15,7 +9,7 @@ import org.p2pchat.protocol.WireJson;
  * Wire bytes for a counterpart that advertised {@code eof}: the 2018 {@code json.dumps} form (same
  * separators, same key order) but with non-ASCII written as raw UTF-8, as {@code ensure_ascii=False}
  * does, so a CJK character costs 3 bytes instead of 6. Checked against the schemas before it leaves.
- * The SDK's codec always escapes non-ASCII (what a 2018 reader needs); this is the peer's own path for
+ * The SDK's default style escapes non-ASCII (what a 2018 reader needs); this is the peer's path for
  * counterparts that read to end of stream.
  */
 final class Utf8Wire {
@@ -25,7 +19,6 @@ final class Utf8Wire {
    */
   static final int MAX_BYTES = 512 * 1024;
 
-  private static final ObjectWriter WRITER = JsonMapper.builder().build().writer(new PythonSeparators());
   private static final MessageValidator VALIDATOR = MessageValidator.withMaxBytes(MAX_BYTES);
 
   private Utf8Wire() {}
@@ -37,28 +30,6 @@ final class Utf8Wire {
     if (!result.isValid()) {
       throw new IllegalArgumentException(result.violations().get(0).message());
     }
-    try {
-      return WRITER.writeValueAsBytes(tree);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot write JSON: " + e.getOriginalMessage(), e);
-    }
-  }
-
-  /** {@code ", "} and {@code ": "}, as json.dumps writes. */
-  private static final class PythonSeparators extends MinimalPrettyPrinter {
-    @Override
-    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
-      g.writeRaw(": ");
-    }
-
-    @Override
-    public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
-      g.writeRaw(", ");
-    }
-
-    @Override
-    public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
-      g.writeRaw(", ");
-    }
+    return WireJson.write(tree, WireJson.Style.PYTHON_UTF8);
   }
 }
