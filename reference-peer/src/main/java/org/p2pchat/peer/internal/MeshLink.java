@@ -271,12 +271,12 @@ public final class MeshLink implements AutoCloseable {
         return;
       }
       if (from == null || !links.containsKey(from)) {
-        note("ignored " + ctx.type().wireName() + " from " + ctx.remote() + ": " + Lines.printable(String.valueOf(from))
+        note(false, "ignored " + ctx.type().wireName() + " from " + ctx.remote() + ": " + Lines.printable(String.valueOf(from))
             + " is not a mesh link of this peer");
         return;
       }
       if (frame.isEmpty()) {
-        note("ignored a malformed " + ctx.type().wireName() + " from " + Lines.printable(from));
+        note(true, "ignored a malformed " + ctx.type().wireName() + " from " + Lines.printable(from));
         return;
       }
       if (!node.neighbours().contains(from)) {
@@ -302,7 +302,7 @@ public final class MeshLink implements AutoCloseable {
         log.info("mesh: {} went silent for {} ms; routes through it withdrawn", Lines.printable(n.neighbour()),
             (long) config.helloIntervalMillis() * config.deadAfterHellos());
       } else if (action instanceof MeshAction.Dropped d) {
-        note("mesh: dropped a frame from " + Lines.printable(d.neighbour()) + " (" + d.reason() + ")");
+        note(true, "mesh: dropped a frame from " + Lines.printable(d.neighbour()) + " (" + d.reason() + ")");
       }
     }
   }
@@ -343,15 +343,23 @@ public final class MeshLink implements AutoCloseable {
     return "not delivered to " + Lines.printable(destination) + ": " + why;
   }
 
-  /** A log line, at most 20 a second (hostile input must not flood the log). */
-  private void note(String line) {
+  /**
+   * A log line, at most 20 a second (hostile input must not flood the log). A frame the core dropped (flooded,
+   * malformed, forged) is a warning, so that the default log level keeps it; a stray frame after a link went is
+   * routine.
+   */
+  private void note(boolean warn, String line) {
     long second = clock.millis() / 1000;
     if (second != logWindow) {
       logWindow = second;
       logged = 0;
     }
     if (logged++ < 20) {
-      log.info(Lines.printable(line));
+      if (warn) {
+        log.warn(Lines.printable(line));
+      } else {
+        log.info(Lines.printable(line));
+      }
     }
   }
 
