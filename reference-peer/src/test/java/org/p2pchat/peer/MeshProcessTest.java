@@ -124,6 +124,32 @@ class MeshProcessTest {
   @Test
   @Timeout(60)
   void aDiamondWhoseRelayIsKilledDeliversThroughTheOtherWithinTheStatedBound() throws Exception {
+    diamond("killed", relay -> {
+      relay.process.destroyForcibly(); // kill -9: no DISCONNECT, no goodbye; its port now refuses connections
+      assertTrue(relay.process.waitFor(10, TimeUnit.SECONDS), "the relay did not die");
+    });
+  }
+
+  @Test
+  @Timeout(60)
+  void aDiamondWhoseRelayFreezesIsRoutedAroundWithinTheStatedBound() throws Exception {
+    // kill -STOP: the relay's port still takes connections (the kernel queues them) and nothing answers, as with a
+    // host that crashed. Only the silence tells.
+    diamond("frozen", relay -> {
+      Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(relay.process.pid())).start();
+      assertTrue(stop.waitFor(10, TimeUnit.SECONDS) && stop.exitValue() == 0, "kill -STOP failed");
+    });
+  }
+
+  private interface Failure {
+    void apply(PeerProcess relay) throws Exception;
+  }
+
+  /**
+   * patchouli and yuuka linked through alice and marisa; the relay carrying patchouli's route to yuuka fails, and
+   * a message sent right after reaches yuuka through the other relay, once.
+   */
+  private void diamond(String how, Failure failure) throws Exception {
     List<PeerProcess> started = start("patchouli", "alice", "marisa", "yuuka");
     PeerProcess patchouli = started.get(0);
     PeerProcess yuuka = started.get(3);
@@ -137,26 +163,26 @@ class MeshProcessTest {
 
     PeerProcess dead = via.equals("alice") ? started.get(1) : started.get(2);
     String other = via.equals("alice") ? "marisa" : "alice";
-    long killed = System.nanoTime();
-    dead.process.destroyForcibly(); // kill -9: no DISCONNECT, no goodbye
-    assertTrue(dead.process.waitFor(10, TimeUnit.SECONDS), "the relay did not die");
+    long failed = System.nanoTime();
+    failure.apply(dead);
     patchouli.type("chat message yuuka After the crash");
 
     // The route moves to the other relay within the bound for noticing a dead relay, and the message reaches yuuka
     // through it before the sender's deadline.
-    awaitRoute(patchouli, "yuuka", 2, other, DEAD_RELAY.plus(MARGIN).minusNanos(System.nanoTime() - killed));
-    long reroutedMillis = (System.nanoTime() - killed) / 1_000_000;
+    awaitRoute(patchouli, "yuuka", 2, other, DEAD_RELAY.plus(MARGIN).minusNanos(System.nanoTime() - failed));
+    long reroutedMillis = (System.nanoTime() - failed) / 1_000_000;
     yuuka.await("patchouli: After the crash (via " + other + ")",
-        Duration.ofMillis(DEFAULTS.deliveryDeadlineMillis()).plus(MARGIN).minusNanos(System.nanoTime() - killed));
-    long deliveredMillis = (System.nanoTime() - killed) / 1_000_000;
+        Duration.ofMillis(DEFAULTS.deliveryDeadlineMillis()).plus(MARGIN).minusNanos(System.nanoTime() - failed));
+    long deliveredMillis = (System.nanoTime() - failed) / 1_000_000;
     assertTrue(network(patchouli).stream().noneMatch(l -> l.startsWith("peername: " + dead.name + ",")),
         "the dead relay is no longer listed");
     patchouli.type("chat message yuuka Later");
     yuuka.await("patchouli: Later (via " + other + ")", WAIT);
     assertEquals(1, yuuka.count("patchouli: After the crash (via " + other + ")"), yuuka.lines().toString());
     assertTrue(patchouli.lines().stream().noneMatch(l -> l.startsWith("not delivered")), patchouli.lines().toString());
-    System.out.println("diamond: route moved " + reroutedMillis + " ms, message shown " + deliveredMillis
-        + " ms after the kill (bounds " + DEAD_RELAY.toMillis() + " and " + DEFAULTS.deliveryDeadlineMillis() + " ms)");
+    System.out.println("diamond, relay " + how + ": route moved " + reroutedMillis + " ms, message shown "
+        + deliveredMillis + " ms after (bounds " + DEAD_RELAY.toMillis() + " and " + DEFAULTS.deliveryDeadlineMillis()
+        + " ms)");
   }
 
   @Test
