@@ -2,7 +2,6 @@ package org.p2pchat.peer;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -45,7 +44,7 @@ import org.p2pchat.testing.FakePeer;
 /**
  * The mesh as a user runs it: each peer is its own process ({@code p2pchat peer --no-server}, the peer's main class
  * in a child JVM), typed at on standard input and read on standard output. A line of three, a diamond whose relay is
- * killed with SIGKILL, a triangle asked for an unknown name, and a neighbour that floods.
+ * killed (SIGKILL) or frozen (SIGSTOP), a triangle asked for an unknown name, and a neighbour that floods.
  */
 class MeshProcessTest {
   private static final MeshConfig DEFAULTS = MeshConfig.defaults();
@@ -378,6 +377,7 @@ class MeshProcessTest {
       Files.createDirectories(dir);
       this.log = dir.resolve("peer.log");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      // Quick starts (a dozen JVMs on a small machine): the client compiler only, a small serial heap.
       this.process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
           "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-Duser.home=" + dir, // never ~/.p2pchat
           "org.p2pchat.peer.PeerMain", "peer", "--plain", "--no-server", "--name", name, "--port", "0",
