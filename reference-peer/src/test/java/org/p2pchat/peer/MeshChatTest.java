@@ -5,24 +5,38 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.p2pchat.identity.Endpoint;
+import org.p2pchat.identity.Handshake;
+import org.p2pchat.identity.HandshakeConfig;
+import org.p2pchat.identity.HandshakeFields;
 import org.p2pchat.identity.IdentityKeyPair;
+import org.p2pchat.identity.InitiatorHandshake;
 import org.p2pchat.identity.KnownPeers;
 import org.p2pchat.mesh.RouteView;
 import org.p2pchat.protocol.HostPort;
+import org.p2pchat.protocol.MessageType;
+import org.p2pchat.protocol.model.ChatConfirm;
 import org.p2pchat.protocol.model.ChatRequest;
 import org.p2pchat.protocol.model.MeshData;
 import org.p2pchat.testing.FakePeer;
 
 /**
  * The mesh between real peers on 127.0.0.1: relayed chat exactly once, a crashed relay, two meshes merging, a
- * 2018 neighbour that never sees a mesh type, a forged relayed message.
+ * 2018 neighbour that never sees a mesh type, a forged relayed message, a neighbour whose host is gone.
  */
 class MeshChatTest {
   /** Longest wait for a route change or a delivery (the mesh's own bounds are 6.1 s and 10 s). */
@@ -240,5 +254,109 @@ class MeshChatTest {
     patchouli.execute("chat message yuuka Genuine");
     shows(ys, "patchouli: Genuine (via alice)");
     assertEquals(2, ys.lines().stream().filter(l -> l.startsWith("patchouli: ")).count(), ys.lines().toString());
+  }
+
+  @Test
+  void aNeighbourWhoseHostIsGoneDoesNotStallTheRelayForTheOthers() throws Exception {
+    Screen ps = new Screen("patchouli");
+    Screen as = new Screen("alice");
+    Screen ys = new Screen("yuuka");
+    ChatPeer patchouli = peer("patchouli", ps);
+    ChatPeer alice = peer("alice", as);
+    ChatPeer yuuka = peer("yuuka", ys);
+    link(patchouli, ps, alice, as);
+    link(yuuka, ys, alice, as);
+    // ghost links to alice as a mesh neighbour, then its host goes away without a reset: connections to its port
+    // hang until the connect timeout (5 s), as with a machine that crashed or left the network. Its port is never
+    // closed on the way (a refused connection would tell alice at once).
+    try (RawIdentityPeer ghost = new RawIdentityPeer("ghost"); BlackHole hole = new BlackHole()) {
+      HostPort at = new HostPort("localhost", alice.address().port());
+      InitiatorHandshake h = InitiatorHandshake.start(ghost.keys, new Endpoint("ghost", "localhost", hole.port()),
+          null, HandshakeConfig.DEFAULTS.withFeatures(List.of("eof", Handshake.FEATURE, "mesh")),
+          RawIdentityPeer.RANDOM, Instant.now());
+      HandshakeFields f = h.requestFields();
+      ghost.socket.send(at, new ChatRequest().withPeername("ghost").withHost("localhost").withPort(hole.port())
+          .withFeatures(new LinkedHashSet<>(f.features())).withIdkey(f.idkey()).withEphkey(f.ephkey())
+          .withNonce(f.nonce()));
+      JsonNode accept = hole.take(MessageType.CHAT_ACCEPT).get("msgdata");
+      Handshake.InitiatorResult result = h.onAccept(new Endpoint(accept.get("peername").asText(),
+          accept.get("host").asText(), accept.get("port").asInt()), RawIdentityPeer.fields(accept), Instant.now());
+      ghost.socket.send(at, new ChatConfirm().withPeername("ghost").withSig(result.confirmSig()));
+      hole.take(MessageType.MESH_HELLO);
+      hole.fill();
+      eventually(() -> reaches(patchouli, "yuuka", 2, "alice"), MESH_WAIT, "routes over alice");
+      patchouli.execute("chat message yuuka Hello");
+      shows(ys, "patchouli: Hello (via alice)");
+      // Until alice gives ghost up (its first frame to ghost timed out), patchouli's route must hold throughout.
+      long deadline = System.nanoTime() + MESH_WAIT.toNanos();
+      while (alice.meshNeighbours().contains("ghost")) {
+        assertTrue(System.nanoTime() < deadline, "alice never gave ghost up");
+        assertTrue(reaches(patchouli, "yuuka", 2, "alice"), "patchouli lost yuuka while alice waited for ghost: "
+            + patchouli.network());
+        LockSupport.parkNanos(50_000_000L);
+      }
+      long sent = System.nanoTime();
+      patchouli.execute("chat message yuuka Still here");
+      shows(ys, "patchouli: Still here (via alice)");
+      long millis = (System.nanoTime() - sent) / 1_000_000;
+      // Below the 5 s that one more frame to ghost costs: with one queue for all, it took 10 s.
+      assertTrue(millis < 4_000, "a relayed message took " + millis + " ms: alice's frames to yuuka waited behind "
+          + "those to ghost");
+      assertTrue(reaches(patchouli, "yuuka", 2, "alice"), patchouli.network().toString());
+      assertFalse(ps.lines().stream().anyMatch(l -> l.startsWith("not delivered")), ps.lines().toString());
+    }
+  }
+
+  /**
+   * A port read by the test until {@link #fill}: then its accept queue is full and never drained, and a connection to
+   * it hangs (the kernel drops the SYNs).
+   */
+  private static final class BlackHole implements AutoCloseable {
+    private final ServerSocket server = new ServerSocket();
+    private final List<Socket> filling = new ArrayList<>();
+
+    BlackHole() throws Exception {
+      server.bind(new InetSocketAddress("127.0.0.1", 0), 1);
+      server.setSoTimeout((int) Peers.WAIT.toMillis());
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    /** The msgdata of the next message of {@code type} that arrives (others are skipped). */
+    JsonNode take(MessageType type) throws Exception {
+      while (true) {
+        try (Socket s = server.accept()) {
+          s.setSoTimeout((int) Peers.WAIT.toMillis());
+          JsonNode message = RawIdentityPeer.JSON.readTree(s.getInputStream().readAllBytes());
+          if (message.path("msgtype").asText().equals(type.wireName())) {
+            return message;
+          }
+        }
+      }
+    }
+
+    /** Fills the accept queue until a connection no longer completes. */
+    void fill() throws Exception {
+      for (int i = 0; i < 16; i++) {
+        Socket s = new Socket();
+        filling.add(s);
+        try {
+          s.connect(server.getLocalSocketAddress(), 300);
+        } catch (SocketTimeoutException e) {
+          return;
+        }
+      }
+      throw new IllegalStateException("the accept queue never filled");
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (Socket s : filling) {
+        s.close();
+      }
+      server.close();
+    }
   }
 }

@@ -48,6 +48,9 @@ public final class MeshLink implements AutoCloseable {
   static final long TICK_MILLIS = 100;
   private static final Duration ANSWER = Duration.ofSeconds(5);
   private static final int MAX_WAITING = 256;
+  /** Frames waiting to be sent, per neighbour and in all (as the sender's one queue held before). */
+  private static final int LANE_FRAMES = 1_024;
+  private static final int ALL_LANES_FRAMES = 10_000;
 
   private final String self;
   private final MeshNode node;
@@ -58,6 +61,7 @@ public final class MeshLink implements AutoCloseable {
   private final MeshConfig config;
   private final ScheduledThreadPoolExecutor thread;
   private final Sender sender;
+  private final SendLanes lanes;
   private final SecureRandom random;
   /** Mesh links: neighbour name to its address. Touched on the mesh thread only. */
   private final Map<String, HostPort> links = new HashMap<>();
@@ -129,6 +133,8 @@ public final class MeshLink implements AutoCloseable {
     // Mesh frames go to peers that advertised eof too (every p2pchat peer does): no 1,024-byte cap.
     this.sender = Sender.builder().maxBytes(Utf8Wire.MAX_BYTES).connectTimeout(connectTimeout).asyncThreads(1)
         .build();
+    this.lanes = new SendLanes("peer-" + self + "-mesh-send", config.maxNeighbours(), LANE_FRAMES, ALL_LANES_FRAMES,
+        sender::send, this::sendFailed);
   }
 
   /** Starts the timer and listens to chat links coming and going. */
@@ -154,6 +160,7 @@ public final class MeshLink implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
+    lanes.close();
     sender.close();
   }
 
@@ -271,12 +278,12 @@ public final class MeshLink implements AutoCloseable {
         return;
       }
       if (from == null || !links.containsKey(from)) {
-        note("ignored " + ctx.type().wireName() + " from " + ctx.remote() + ": " + Lines.printable(String.valueOf(from))
+        note(false, "ignored " + ctx.type().wireName() + " from " + ctx.remote() + ": " + Lines.printable(String.valueOf(from))
             + " is not a mesh link of this peer");
         return;
       }
       if (frame.isEmpty()) {
-        note("ignored a malformed " + ctx.type().wireName() + " from " + Lines.printable(from));
+        note(true, "ignored a malformed " + ctx.type().wireName() + " from " + Lines.printable(from));
         return;
       }
       if (!node.neighbours().contains(from)) {
@@ -302,7 +309,7 @@ public final class MeshLink implements AutoCloseable {
         log.info("mesh: {} went silent for {} ms; routes through it withdrawn", Lines.printable(n.neighbour()),
             (long) config.helloIntervalMillis() * config.deadAfterHellos());
       } else if (action instanceof MeshAction.Dropped d) {
-        note("mesh: dropped a frame from " + Lines.printable(d.neighbour()) + " (" + d.reason() + ")");
+        note(true, "mesh: dropped a frame from " + Lines.printable(d.neighbour()) + " (" + d.reason() + ")");
       }
     }
   }
@@ -312,16 +319,19 @@ public final class MeshLink implements AutoCloseable {
     if (to == null) {
       return; // only ever to a mesh link
     }
-    Object message = MeshCodec.encode(self, frame);
-    sender.sendAsync(to, message).whenComplete((ok, error) -> {
-      if (error != null) {
-        execute(() -> {
-          if (links.containsKey(neighbour) && node.neighbours().contains(neighbour)) {
-            log.info("mesh: sending to {} failed ({}); routes through it withdrawn", Lines.printable(neighbour),
-                error.getMessage());
-            apply(node.linkDown(clock.millis(), neighbour));
-          }
-        });
+    if (!lanes.send(neighbour, to, MeshCodec.encode(self, frame))) {
+      note(false, "mesh: dropped a frame for " + Lines.printable(neighbour) + ": " + lanes.perLane()
+          + " wait for it already (or too many for all)");
+    }
+  }
+
+  /** On the neighbour's send lane: the link goes down in the core (once), as for any failed send. */
+  private void sendFailed(String neighbour, Exception error) {
+    execute(() -> {
+      if (links.containsKey(neighbour) && node.neighbours().contains(neighbour)) {
+        log.info("mesh: sending to {} failed ({}); routes through it withdrawn", Lines.printable(neighbour),
+            error.getMessage());
+        apply(node.linkDown(clock.millis(), neighbour));
       }
     });
   }
@@ -343,15 +353,23 @@ public final class MeshLink implements AutoCloseable {
     return "not delivered to " + Lines.printable(destination) + ": " + why;
   }
 
-  /** A log line, at most 20 a second (hostile input must not flood the log). */
-  private void note(String line) {
+  /**
+   * A log line, at most 20 a second (hostile input must not flood the log). A frame the core dropped (flooded,
+   * malformed, forged) is a warning, so that the default log level keeps it; a stray frame after a link went is
+   * routine.
+   */
+  private void note(boolean warn, String line) {
     long second = clock.millis() / 1000;
     if (second != logWindow) {
       logWindow = second;
       logged = 0;
     }
     if (logged++ < 20) {
-      log.info(Lines.printable(line));
+      if (warn) {
+        log.warn(Lines.printable(line));
+      } else {
+        log.info(Lines.printable(line));
+      }
     }
   }
 
