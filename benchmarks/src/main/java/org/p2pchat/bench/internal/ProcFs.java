@@ -33,6 +33,32 @@ public final class ProcFs {
   }
 
   /**
+   * utime + stime of the JIT compiler threads of JVM {@code pid} (HotSpot's "C1/C2 CompilerThreadN", named
+   * "C1 CompilerThre" in /proc), in nanoseconds; 0 when there are none or they cannot be read.
+   */
+  public static long jitNanos(long pid) {
+    long ticks = 0;
+    try (java.nio.file.DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid),
+        "task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.matches("C[12] CompilerThre.*")) {
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return ticks * TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS;
+  }
+
+  /**
    * A machine-wide TCP counter from /proc/net/netstat (e.g. {@code ListenOverflows}, {@code TCPSynRetrans}),
    * or -1 if unknown.
    */
