@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
-import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
+import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.p2pchat.identity.IdentityException.Reason;
 import org.p2pchat.identity.internal.Bytes;
 
@@ -35,6 +35,9 @@ public final class Session {
     private final ChaCha20Poly1305 opener = new ChaCha20Poly1305();
     private final Object sendLock = new Object();
     private final Object recvLock = new Object();
+    /** The associated data of the last msgtype sealed (under sendLock) and opened (under recvLock). */
+    private final LastAd sendAd;
+    private final LastAd recvAd;
     private long nextSend;
     private long highest = -1;
     private long seen; // bit i set: counter (highest - i) was accepted
@@ -45,6 +48,34 @@ public final class Session {
         this.self = self;
         this.peer = peer;
         this.id = id;
+        this.sendAd = new LastAd(self, peer);
+        this.recvAd = new LastAd(peer, self);
+    }
+
+    /**
+     * {@link #ad} for one direction, kept for the last msgtype asked: a chat sends and receives one msgtype over and
+     * over, so the bytes are built once rather than per message. The AEAD is given them with processAADBytes, as
+     * AEADParameters would, but without BouncyCastle absorbing them a second time when doFinal resets. Not
+     * thread-safe: used under the direction's lock.
+     */
+    private static final class LastAd {
+        private final String sender;
+        private final String receiver;
+        private String msgtype;
+        private byte[] bytes;
+
+        LastAd(String sender, String receiver) {
+            this.sender = sender;
+            this.receiver = receiver;
+        }
+
+        byte[] of(String type) {
+            if (!type.equals(msgtype)) {
+                bytes = ad(type, sender, receiver);
+                msgtype = type;
+            }
+            return bytes;
+        }
     }
 
     static Session of(byte[] sendKey, byte[] recvKey, String self, String peer, byte[] transcriptHash) {
@@ -81,7 +112,9 @@ public final class Session {
             }
             long seq = nextSend++;
             byte[] out = new byte[plaintext.length + TAG_LENGTH];
-            sealer.init(true, new AEADParameters(sendKey, 8 * TAG_LENGTH, nonce(seq), ad(msgtype, self, peer)));
+            sealer.init(true, new ParametersWithIV(sendKey, nonce(seq)));
+            byte[] ad = sendAd.of(msgtype);
+            sealer.processAADBytes(ad, 0, ad.length);
             int n = sealer.processBytes(plaintext, 0, plaintext.length, out, 0);
             try {
                 sealer.doFinal(out, n);
@@ -118,7 +151,9 @@ public final class Session {
                 }
             }
             byte[] out = new byte[box.length - TAG_LENGTH];
-            opener.init(false, new AEADParameters(recvKey, 8 * TAG_LENGTH, nonce(seq), ad(msgtype, peer, self)));
+            opener.init(false, new ParametersWithIV(recvKey, nonce(seq)));
+            byte[] ad = recvAd.of(msgtype);
+            opener.processAADBytes(ad, 0, ad.length);
             int n = opener.processBytes(box, 0, box.length, out, 0);
             try {
                 opener.doFinal(out, n);

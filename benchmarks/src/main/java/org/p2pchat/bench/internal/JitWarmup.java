@@ -1,6 +1,5 @@
 package org.p2pchat.bench.internal;
 
-import java.io.IOException;
 import java.time.Duration;
 
 /**
@@ -14,7 +13,7 @@ final class JitWarmup {
 
   /** One round of load. */
   interface Round {
-    void run() throws IOException;
+    void run() throws Exception;
   }
 
   /** How the warm-up ended: rounds run, seconds, the compilers' share of the last round, quiet or not. */
@@ -27,7 +26,7 @@ final class JitWarmup {
 
   private JitWarmup() {}
 
-  static Outcome untilQuiet(ChildProcess target, Duration max, Round round) throws IOException {
+  static Outcome untilQuiet(ChildProcess target, Duration max, Round round) throws Exception {
     long start = System.nanoTime();
     int rounds = 0;
     double share = 1;
