@@ -173,4 +173,28 @@ class FrameHandoffWorkersTest {
     assertEquals(0, handoff.sourcesKnown());
     assertEquals(List.of("a1", "a2"), seen.dispatched);
   }
+
+  @Test
+  void aSourceWaitingForItsRateWhenAbandonedIsServedAgainAfterwards() {
+    Seen seen = new Seen();
+    HeldTasks workers = new HeldTasks();
+    long[] now = {5_000_000_000L};
+    FrameHandoff handoff = new FrameHandoff(seen, workers, limits(1, 1), () -> now[0]);
+    handoff.onFrame(f("a1"), A, AT);
+    handoff.onFrame(f("a2"), A, AT);
+    handoff.onBatchEnd();
+    workers.runAll();
+    assertEquals(List.of("a1"), seen.dispatched, "1/s: a2 waits for its token");
+    assertEquals(1, handoff.abandon(), "a2 is rejected, not lost");
+    assertEquals(RejectReason.OVERLOADED, seen.rejected.get(0).reason());
+
+    handoff.onFrame(f("a3"), A, AT);
+    handoff.onBatchEnd();
+    workers.runAll();
+    now[0] += TimeUnit.SECONDS.toNanos(1);
+    handoff.onBatchEnd();
+    workers.runAll();
+    assertEquals(List.of("a1", "a3"), seen.dispatched, "the source is scheduled afresh, not stuck as paced");
+    assertEquals(0, handoff.queued());
+  }
 }
