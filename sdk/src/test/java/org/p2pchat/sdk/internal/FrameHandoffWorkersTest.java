@@ -197,4 +197,20 @@ class FrameHandoffWorkersTest {
     assertEquals(List.of("a1", "a3"), seen.dispatched, "the source is scheduled afresh, not stuck as paced");
     assertEquals(0, handoff.queued());
   }
+
+  @Test
+  void workersAlreadyRunningCountAgainstTheParallelism() {
+    Seen seen = new Seen();
+    HeldTasks workers = new HeldTasks();
+    FrameHandoff handoff = new FrameHandoff(seen, workers, limits(2, 0), () -> 0L);
+    handoff.onFrame(f("a1"), A, AT);
+    handoff.onBatchEnd();
+    assertEquals(1, workers.tasks.size());
+    handoff.onFrame(f("b1"), B, AT);
+    handoff.onFrame(f("c1"), C, AT);
+    handoff.onBatchEnd();
+    assertEquals(2, workers.tasks.size(), "parallelism 2 with one worker on its way: one more, not two");
+    workers.runAll();
+    assertEquals(List.of("a1", "b1", "c1"), seen.dispatched.stream().sorted().toList());
+  }
 }
