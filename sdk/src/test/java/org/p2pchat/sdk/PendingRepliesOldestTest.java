@@ -72,4 +72,20 @@ class PendingRepliesOldestTest {
     assertTrue(pending.isPending("alice"));
     assertFalse(again.isDone());
   }
+
+  @Test
+  void anAnswerGivenWhileTheOldestIsBeingAnsweredGoesToTheNextQuestion() throws Exception {
+    // Whoever waits on the first question may answer the next one at once, from inside its callback (which
+    // runs before the future's own bookkeeping): the entry being answered must already be gone by then.
+    PendingReplies<String, String> pending = new PendingReplies<>();
+    CompletableFuture<String> first = pending.expect("a:1", Duration.ofSeconds(10));
+    CompletableFuture<String> second = pending.expect("b:2", Duration.ofSeconds(10));
+    boolean[] nested = new boolean[1];
+    first.thenRun(() -> nested[0] = pending.completeOldest(k -> true, "two"));
+    assertTrue(pending.completeOldest(k -> true, "one"));
+    assertTrue(nested[0], "the answer given from the callback found a question to answer");
+    assertEquals("one", first.get(1, TimeUnit.SECONDS));
+    assertEquals("two", second.get(1, TimeUnit.SECONDS), "and it was the next question, not the one being answered");
+    assertEquals(0, pending.size());
+  }
 }
