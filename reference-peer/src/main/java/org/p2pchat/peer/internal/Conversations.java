@@ -99,7 +99,7 @@ public final class Conversations {
             + " characters");
         return;
       }
-      ObjectNode plain = PeerTrust.JSON.createObjectNode().put("message", message);
+      ObjectNode plain = PeerTrust.json().createObjectNode().put("message", message);
       Session.Sealed sealed = seal(session, CHAT_MESSAGE, plain);
       if (sealed == null) {
         return;
@@ -244,13 +244,13 @@ public final class Conversations {
     if (session == null) {
       return d;
     }
-    Session.Sealed sealed = seal(session, DISCONNECT, PeerTrust.JSON.createObjectNode());
+    Session.Sealed sealed = seal(session, DISCONNECT, PeerTrust.json().createObjectNode());
     return sealed == null ? null : d.withSeq(sealed.seq()).withBox(sealed.boxBase64url());
   }
 
   private Session.Sealed seal(Session session, String msgtype, ObjectNode plaintext) {
     try {
-      return session.seal(msgtype, PeerTrust.JSON.writeValueAsBytes(plaintext));
+      return session.seal(msgtype, PeerTrust.json().writeValueAsBytes(plaintext));
     } catch (IdentityException e) {
       out.line("not sent to " + Lines.printable(session.peer()) + ": " + e.getMessage());
       return null;
@@ -360,7 +360,7 @@ public final class Conversations {
 
   private static JsonNode parse(byte[] plaintext) {
     try {
-      JsonNode node = PeerTrust.JSON.readTree(new String(plaintext, StandardCharsets.UTF_8));
+      JsonNode node = PeerTrust.json().readTree(new String(plaintext, StandardCharsets.UTF_8));
       return node != null && node.isObject() ? node : null;
     } catch (IOException e) {
       return null;

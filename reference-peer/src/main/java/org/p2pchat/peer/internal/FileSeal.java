@@ -63,7 +63,7 @@ final class FileSeal {
     String transfer = fields.remove("transfer").asText();
     byte[] plain;
     try {
-      plain = PeerTrust.JSON.writeValueAsBytes(fields);
+      plain = PeerTrust.json().writeValueAsBytes(fields);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -96,7 +96,7 @@ final class FileSeal {
     }
     JsonNode inner;
     try {
-      inner = PeerTrust.JSON.readTree(plain);
+      inner = PeerTrust.json().readTree(plain);
     } catch (IOException e) {
       inner = null;
     }

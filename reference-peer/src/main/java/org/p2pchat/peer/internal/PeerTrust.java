@@ -28,7 +28,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerTrust {
   private static final Logger log = LoggerFactory.getLogger(PeerTrust.class);
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** Built on first use (a sealed message, a signed request): a peer starts without loading Jackson's databind. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
+
+  /** The peer's shared mapper for sealed and signed payloads. */
+  static ObjectMapper json() {
+    return Json.MAPPER;
+  }
   /** At most this many refusal lines a second; the rest are counted and reported with the next one shown. */
   static final int LINES_PER_SECOND = 20;
 
@@ -189,7 +197,7 @@ public final class PeerTrust {
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> asMap(JsonNode msgdata) {
-    return JSON.convertValue(msgdata, Map.class);
+    return Json.MAPPER.convertValue(msgdata, Map.class);
   }
 
   /**

@@ -358,7 +358,7 @@ public final class ServerSession {
       nonce = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(n);
     }
     try {
-      return SignedMessages.signRequest(trust.keys(), msgtype, PeerTrust.JSON.convertValue(message, Map.class),
+      return SignedMessages.signRequest(trust.keys(), msgtype, PeerTrust.json().convertValue(message, Map.class),
           trust.now(), nonce);
     } catch (IdentityException e) {
       throw new IllegalStateException("cannot sign our own " + msgtype + ": " + e.getMessage(), e);

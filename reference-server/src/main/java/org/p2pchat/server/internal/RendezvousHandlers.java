@@ -62,7 +62,10 @@ public final class RendezvousHandlers {
    * owns the address the reply goes to (its connection does not come from that address).
    */
   public static final int AMPLIFICATION = 20;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Built on first use (a LISTPEER's size check): Jackson's databind costs start-up time a server need not spend. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
   /** What signing adds to a reply beyond its list and keys: idkey, re, sig, field names (to: measured). */
   private static final int SIGNED_OVERHEAD = 220;
 
@@ -458,7 +461,7 @@ public final class RendezvousHandlers {
   /** The request's size as compact JSON: never more than the bytes it arrived as. */
   static int requestBytes(JsonNode tree) {
     try {
-      return JSON.writeValueAsBytes(tree).length;
+      return Json.MAPPER.writeValueAsBytes(tree).length;
     } catch (JsonProcessingException e) {
       return 0;
     }

@@ -20,7 +20,10 @@ import org.p2pchat.protocol.WireJson;
  * peers. Time is passed in. Thread-safe.
  */
 public final class ServerIdentity {
-  private static final ObjectMapper PLAIN = new ObjectMapper();
+  /** Built on the first signed request: a server starts without loading Jackson's databind. */
+  private static final class Plain {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   /**
    * Where a signed request's nonce is claimed once for every server sharing a registry, so a request one
@@ -96,6 +99,6 @@ public final class ServerIdentity {
     if (node == null || !node.isObject()) {
       throw new IdentityException(IdentityException.Reason.MALFORMED, "msgdata is not an object");
     }
-    return PLAIN.convertValue(node, LinkedHashMap.class);
+    return Plain.MAPPER.convertValue(node, LinkedHashMap.class);
   }
 }

@@ -49,7 +49,10 @@ import org.p2pchat.server.StateFileException;
 public final class StateFormat {
   static final String FORMAT = "p2pchat-server-state";
   static final int VERSION = 1;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Built on first use: an empty registry starts (header only) without loading Jackson's databind. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,128}");
   /** Records are checked against the wire schema of the message that made them (REGISTER, EXIT_NETWORK). */
   private static final class Schemas {
@@ -77,9 +80,9 @@ public final class StateFormat {
     }
   }
 
+  /** The first line; what Jackson writes for {"format": FORMAT, "version": VERSION} (StateFormatTest checks). */
   static byte[] header() {
-    ObjectNode node = JSON.createObjectNode().put("format", FORMAT).put("version", VERSION);
-    return line(node);
+    return ("{\"format\":\"" + FORMAT + "\",\"version\":" + VERSION + "}\n").getBytes(StandardCharsets.UTF_8);
   }
 
   static byte[] register(String peername, HostPort address) {
@@ -88,7 +91,7 @@ public final class StateFormat {
 
   /** A register record; {@code idkey} (base64url) is written only when the name is bound to a key. */
   static byte[] register(String peername, HostPort address, String idkey) {
-    ObjectNode node = JSON.createObjectNode().put("op", "register").put("peername", peername)
+    ObjectNode node = Json.MAPPER.createObjectNode().put("op", "register").put("peername", peername)
         .put("host", address.host()).put("port", address.port());
     if (idkey != null) {
       node.put("idkey", idkey);
@@ -98,7 +101,7 @@ public final class StateFormat {
 
   /** A register record with a lease (null: none, the line is then as before leases existed). */
   static byte[] register(String peername, HostPort address, String idkey, Instant lease) {
-    ObjectNode node = JSON.createObjectNode().put("op", "register").put("peername", peername)
+    ObjectNode node = Json.MAPPER.createObjectNode().put("op", "register").put("peername", peername)
         .put("host", address.host()).put("port", address.port());
     if (idkey != null) {
       node.put("idkey", idkey);
@@ -111,16 +114,16 @@ public final class StateFormat {
 
   /** A heartbeat: {@code peername}'s lease now runs out at {@code lease}. */
   static byte[] lease(String peername, Instant lease) {
-    return line(JSON.createObjectNode().put("op", "lease").put("peername", peername).put("lease", lease.toString()));
+    return line(Json.MAPPER.createObjectNode().put("op", "lease").put("peername", peername).put("lease", lease.toString()));
   }
 
   static byte[] remove(String peername, String why) {
-    return line(JSON.createObjectNode().put("op", "remove").put("peername", peername).put("why", why));
+    return line(Json.MAPPER.createObjectNode().put("op", "remove").put("peername", peername).put("why", why));
   }
 
   private static byte[] line(ObjectNode node) {
     try {
-      byte[] json = JSON.writeValueAsBytes(node);
+      byte[] json = Json.MAPPER.writeValueAsBytes(node);
       byte[] withNewline = new byte[json.length + 1];
       System.arraycopy(json, 0, withNewline, 0, json.length);
       withNewline[json.length] = '\n';
@@ -179,7 +182,7 @@ public final class StateFormat {
   private static JsonNode parseLine(Path file, byte[] bytes, int start, int end, int lineNo)
       throws StateFileException {
     try {
-      JsonNode node = JSON.readTree(bytes, start, end - start);
+      JsonNode node = Json.MAPPER.readTree(bytes, start, end - start);
       if (node == null || !node.isObject()) {
         throw new StateFileException(file, "line " + lineNo + " is not a JSON object");
       }
@@ -221,7 +224,7 @@ public final class StateFormat {
         throw new StateFileException(file, "line " + lineNo + " registers '" + Printable.of(peername)
             + "' without a valid host and port");
       }
-      checkSchema(file, lineNo, "REGISTER", JSON.createObjectNode().put("peername", peername).put("host", host)
+      checkSchema(file, lineNo, "REGISTER", Json.MAPPER.createObjectNode().put("peername", peername).put("host", host)
           .put("port", port.intValue()));
       HostPort previous = peers.putIfAbsent(peername, new HostPort(host, port.intValue()));
       if (previous != null) {
@@ -246,7 +249,7 @@ public final class StateFormat {
         leases.put(peername, until);
       }
     } else if ("remove".equals(op)) {
-      checkSchema(file, lineNo, "EXIT_NETWORK", JSON.createObjectNode().put("peername", peername));
+      checkSchema(file, lineNo, "EXIT_NETWORK", Json.MAPPER.createObjectNode().put("peername", peername));
       // Removing an absent name is harmless: the outcome is the same.
       peers.remove(peername);
       keys.remove(peername);
@@ -271,7 +274,7 @@ public final class StateFormat {
    */
   private static void checkSchema(Path file, int lineNo, String msgtype, ObjectNode msgdata)
       throws StateFileException {
-    ObjectNode message = JSON.createObjectNode().put("msgtype", msgtype);
+    ObjectNode message = Json.MAPPER.createObjectNode().put("msgtype", msgtype);
     message.set("msgdata", msgdata);
     ValidationResult result = Schemas.VALIDATOR.validate(message);
     if (!result.isValid()) {

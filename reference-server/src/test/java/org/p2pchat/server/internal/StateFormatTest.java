@@ -33,6 +33,15 @@ class StateFormatTest {
   }
 
   @Test
+  void theHeaderIsWhatJacksonWritesForItAndLoadsAsAnEmptyRegistry() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    byte[] expected = json.writeValueAsBytes(json.createObjectNode().put("format", StateFormat.FORMAT)
+        .put("version", StateFormat.VERSION));
+    assertEquals(new String(expected, StandardCharsets.UTF_8) + "\n",
+        new String(StateFormat.header(), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void emptyFileIsAnEmptyRegistry() throws Exception {
     StateFormat.Loaded loaded = parse("");
 
