@@ -173,9 +173,12 @@ public final class IdentityPeerBench {
     long[] messages = {0};
     int[] round = {0};
     JitWarmup.Outcome warmed = JitWarmup.untilQuiet(t.process, settings.quick() ? Duration.ofSeconds(5) : WARM_LIMIT,
-        () -> {
+        levels().size(), () -> {
+          // Every sender count measured, in turn: more senders take paths fewer never do.
+          List<Integer> counts = levels();
+          int senders = counts.get(round[0] % counts.size());
           String tag = "warm" + round[0]++;
-          messages[0] += run(t, 4, Duration.ofSeconds(1), tag, payload.apply(tag)).shown;
+          messages[0] += run(t, senders, Duration.ofSeconds(1), tag, payload.apply(tag)).shown;
         });
     String took = Format.num("%,.0f messages, ", messages[0]) + warmed.describe();
     ctx.progress().printf("identity: warmed %s: %s%n", t.name, took);

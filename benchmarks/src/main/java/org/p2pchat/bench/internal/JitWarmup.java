@@ -27,8 +27,17 @@ final class JitWarmup {
   private JitWarmup() {}
 
   static Outcome untilQuiet(ChildProcess target, Duration max, Round round) throws Exception {
+    return untilQuiet(target, max, 1, round);
+  }
+
+  /**
+   * As above, but quiet only after {@code quietRounds} quiet rounds in a row: rounds that take turns at several
+   * loads (1, 4, 16, 64 senders) must each have been quiet once.
+   */
+  static Outcome untilQuiet(ChildProcess target, Duration max, int quietRounds, Round round) throws Exception {
     long start = System.nanoTime();
     int rounds = 0;
+    int quietInARow = 0;
     double share = 1;
     while (true) {
       long cpu = target.cpuNanos();
@@ -37,7 +46,8 @@ final class JitWarmup {
       rounds++;
       share = share(cpu, target.cpuNanos(), jit, ProcFs.compilerNanos(target.pid()));
       double seconds = (System.nanoTime() - start) / 1e9;
-      if (share <= QUIET_SHARE && rounds >= 2) {
+      quietInARow = share <= QUIET_SHARE ? quietInARow + 1 : 0;
+      if (quietInARow >= quietRounds && rounds >= 2) {
         return new Outcome(rounds, seconds, share, true);
       }
       if (seconds >= max.toMillis() / 1e3) {

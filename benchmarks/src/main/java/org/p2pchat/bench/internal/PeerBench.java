@@ -80,10 +80,11 @@ public final class PeerBench {
         s.getOutputStream().write(request);
       }
       accepted.get(20, TimeUnit.SECONDS);
-      // Warm until the JIT is quiet, so the runs measure the peer a user runs for hours, not its compiler.
+      // Warm until the JIT is quiet, so the runs measure the peer a user runs for hours, not its compiler; rounds
+      // go through every sender count measured, since more senders take paths fewer never do (fair queues, batches).
       int[] round = {0};
-      JitWarmup.Outcome warmed = JitWarmup.untilQuiet(ours.process, Duration.ofSeconds(settings.quick() ? 3 : 20),
-          () -> run(driver, ours, 4, Duration.ofSeconds(1), "warm" + round[0]++));
+      JitWarmup.Outcome warmed = JitWarmup.untilQuiet(ours.process, Duration.ofSeconds(settings.quick() ? 3 : 30),
+          levels.size(), () -> run(driver, ours, levels.get(round[0] % levels.size()), Duration.ofSeconds(1), "warm" + round[0]++));
       ctx.progress().printf("peer: %s%n", warmed.describe());
       run(driver, floor, 4, Duration.ofMillis(300), "warm");
       List<List<String>> rows = new ArrayList<>();
