@@ -50,7 +50,6 @@ public final class IdentityPeerBench {
   public static final double SEALED_GOAL = 1.10;
   static final int WINDOW = 48;
   private static final int MAX_SENDERS = 16;
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
   /** Warm-up ends once the JIT is quiet ({@link JitWarmup}) or after this long (5 s in a quick run). */
   static final Duration WARM_LIMIT = Duration.ofSeconds(30);
@@ -68,7 +67,6 @@ public final class IdentityPeerBench {
     this.results = ctx.results();
   }
 
-  private record Target(String name, ChildProcess process, HostPort address, ChatTally tally) {}
 
   private record Run(double rate, double cpuMicros, long sent, long shown, long outOfOrder) {}
 
@@ -88,13 +86,13 @@ public final class IdentityPeerBench {
       sinkThread.setDaemon(true);
       sinkThread.start();
       HostPort me = new HostPort("127.0.0.1", sink.getLocalPort());
-      Target floor = target("c-receiver", ChildProcess.start("c-receiver",
+      ChatTarget floor = target("c-receiver", ChildProcess.start("c-receiver",
           List.of(c.programs().get().receiver().toString()), settings.logDir()), open);
-      Target plain = target("peer-plain", peer("idplain", jar.get(), me), open);
-      Target sealed = target("peer-sealed", peer("idsealed", jar.get(), me), open);
+      ChatTarget plain = target("peer-plain", peer("idplain", jar.get(), me), open);
+      ChatTarget sealed = target("peer-sealed", peer("idsealed", jar.get(), me), open);
 
       // The plain chat: a 2018 CHAT_REQUEST. The sealed one: a full identity-v1 handshake.
-      send(plain.address, WireJson.encode(new ChatRequest().withPeername(Payloads.SENDER).withHost(me.host())
+      send(plain.address(), WireJson.encode(new ChatRequest().withPeername(Payloads.SENDER).withHost(me.host())
           .withPort(me.port()), WireJson.Style.PYTHON));
       awaitSunk("CHAT_ACCEPT");
       // One session per sender, as 16 people chatting with one peer would have: each sender's counters stay in
@@ -169,10 +167,10 @@ public final class IdentityPeerBench {
    * messages on a loaded machine and more code when sealed (the AEAD, the box checks), is counted as receive CPU in
    * the measured runs. Returns what it took, for the table's note.
    */
-  private String warm(Target t, java.util.function.Function<String, IntFunction<byte[]>> payload) throws Exception {
+  private String warm(ChatTarget t, java.util.function.Function<String, IntFunction<byte[]>> payload) throws Exception {
     long[] messages = {0};
     int[] round = {0};
-    JitWarmup.Outcome warmed = JitWarmup.untilQuiet(t.process, settings.quick() ? Duration.ofSeconds(5) : WARM_LIMIT,
+    JitWarmup.Outcome warmed = JitWarmup.untilQuiet(t.process(), settings.quick() ? Duration.ofSeconds(5) : WARM_LIMIT,
         levels().size(), () -> {
           // Every sender count measured, in turn: more senders take paths fewer never do.
           List<Integer> counts = levels();
@@ -181,7 +179,7 @@ public final class IdentityPeerBench {
           messages[0] += run(t, senders, Duration.ofSeconds(1), tag, payload.apply(tag)).shown;
         });
     String took = Format.num("%,.0f messages, ", messages[0]) + warmed.describe();
-    ctx.progress().printf("identity: warmed %s: %s%n", t.name, took);
+    ctx.progress().printf("identity: warmed %s: %s%n", t.name(), took);
     return took;
   }
 
@@ -200,11 +198,11 @@ public final class IdentityPeerBench {
   }
 
   /** Handshakes one after the other, each with a new name: the responder's CPU, ours, and the rate. */
-  private void handshakes(Target peer, HostPort me) throws Exception {
+  private void handshakes(ChatTarget peer, HostPort me) throws Exception {
     int count = settings.quick() ? 60 : 300;
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Attempts.Outcome<double[]> o = Attempts.measure("identity handshakes", ctx, ctx.tries(), () -> {
-      long peerCpu = peer.process.cpuNanos();
+      long peerCpu = peer.process().cpuNanos();
       long ownCpu = threads.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       String tag = "hs" + System.nanoTime() % 100_000 + "x";
@@ -212,7 +210,7 @@ public final class IdentityPeerBench {
         handshake(IdentityKeyPair.generate(random), tag + i, me, peer);
       }
       long wall = System.nanoTime() - start;
-      return new double[] {count / (wall / 1e9), (peer.process.cpuNanos() - peerCpu) / 1e6 / count,
+      return new double[] {count / (wall / 1e9), (peer.process().cpuNanos() - peerCpu) / 1e6 / count,
           (threads.getCurrentThreadCpuTime() - ownCpu) / 1e6 / count, wall / 1e6 / count};
     });
     double[] h = o.value();
@@ -233,7 +231,7 @@ public final class IdentityPeerBench {
   }
 
   /** One identity-v1 handshake as initiator {@code name}; returns once the peer says the chat is verified. */
-  private Session handshake(IdentityKeyPair key, String name, HostPort me, Target peer) throws Exception {
+  private Session handshake(IdentityKeyPair key, String name, HostPort me, ChatTarget peer) throws Exception {
     InitiatorHandshake h = InitiatorHandshake.start(key, new Endpoint(name, me.host(), me.port()), null,
         HandshakeConfig.DEFAULTS, random, Instant.now());
     HandshakeFields f = h.requestFields();
@@ -245,7 +243,7 @@ public final class IdentityPeerBench {
     request.put("idkey", f.idkey());
     request.put("ephkey", f.ephkey());
     request.put("nonce", f.nonce());
-    send(peer.address, envelope("CHAT_REQUEST", request));
+    send(peer.address(), envelope("CHAT_REQUEST", request));
     JsonNode d = JSON.readTree(awaitSunk("CHAT_ACCEPT")).get("msgdata");
     List<String> features = new ArrayList<>();
     d.path("features").forEach(n -> features.add(n.asText()));
@@ -255,8 +253,8 @@ public final class IdentityPeerBench {
     Map<String, Object> confirm = new LinkedHashMap<>();
     confirm.put("peername", name);
     confirm.put("sig", result.confirmSig());
-    send(peer.address, envelope(Handshake.CONFIRM_MSGTYPE, confirm));
-    peer.process.awaitLine(l -> l.contains("chat with " + name + " ") && l.contains("is verified"), STEP_TIMEOUT);
+    send(peer.address(), envelope(Handshake.CONFIRM_MSGTYPE, confirm));
+    peer.process().awaitLine(l -> l.contains("chat with " + name + " ") && l.contains("is verified"), STEP_TIMEOUT);
     return result.session();
   }
 
@@ -316,22 +314,16 @@ public final class IdentityPeerBench {
         settings.logDir().resolve(name + ".log").toAbsolutePath().toString()), settings.logDir());
   }
 
-  private Target target(String name, ChildProcess process, List<AutoCloseable> open) throws IOException {
-    open.add(process);
-    HostPort address = process.awaitListening(START_TIMEOUT);
-    Cpus.pin(process.pid(), Cpus.TARGET_CPU);
-    ChatTally tally = new ChatTally(settings.out().resolve(name + ".counter"));
-    open.add(tally);
-    process.tap(tally);
-    return new Target(name, process, address, tally);
+  private ChatTarget target(String name, ChildProcess process, List<AutoCloseable> open) throws IOException {
+    return ChatTarget.of(name, process, settings.out(), open);
   }
 
   /** One closed-loop run: at most WINDOW messages sent and not yet shown. */
-  private Run run(Target t, int senders, Duration time, String tag, IntFunction<byte[]> payload) throws Exception {
-    t.tally.begin(tag);
+  private Run run(ChatTarget t, int senders, Duration time, String tag, IntFunction<byte[]> payload) throws Exception {
+    t.tally().begin(tag);
     AtomicLong issued = new AtomicLong();
     Gate gate = deadline -> {
-      while (issued.get() - t.tally.count().shown() >= WINDOW) {
+      while (issued.get() - t.tally().count().shown() >= WINDOW) {
         if (System.nanoTime() - deadline > 0) {
           return false;
         }
@@ -340,14 +332,14 @@ public final class IdentityPeerBench {
       issued.incrementAndGet();
       return true;
     };
-    long cpu = t.process.cpuNanos();
-    LoadGenerator.Result r = LoadGenerator.run(t.address, payload, Integer.MAX_VALUE, senders, time, gate);
+    long cpu = t.process().cpuNanos();
+    LoadGenerator.Result r = LoadGenerator.run(t.address(), payload, Integer.MAX_VALUE, senders, time, gate);
     long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-    while (t.tally.count().shown() < r.sent() && System.nanoTime() - drainDeadline < 0) {
+    while (t.tally().count().shown() < r.sent() && System.nanoTime() - drainDeadline < 0) {
       LockSupport.parkNanos(1_000_000);
     }
-    long used = t.process.cpuNanos() - cpu;
-    ChatTally.Count count = t.tally.count();
+    long used = t.process().cpuNanos() - cpu;
+    ChatTally.Count count = t.tally().count();
     // The rate over the load's own time: closed loop, so at most WINDOW messages were still unshown at its end.
     return new Run(r.sent() / (r.nanos() / 1e9), count.shown() == 0 ? 0 : used / 1e3 / count.shown(), r.sent(),
         count.shown(), count.outOfOrder());

@@ -29,7 +29,6 @@ public final class PeerBench {
   public static final double CPU_GOAL = 0.75;
   public static final double RATE_GOAL = 0.85;
   static final int WINDOW = 512;
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final BenchContext ctx;
   private final Settings settings;
@@ -42,7 +41,6 @@ public final class PeerBench {
   }
 
   /** One receiver under test: its process, address and line tally. */
-  private record Target(String name, ChildProcess process, HostPort address, ChatTally tally) {}
 
   /** One run's figures. */
   /** {@code jitShare}: the target's JIT compiler threads' share of its CPU during the run. */
@@ -69,21 +67,21 @@ public final class PeerBench {
       Thread sinkThread = new Thread(() -> drain(sink, accepted), "bench-peer-sink");
       sinkThread.setDaemon(true);
       sinkThread.start();
-      Target floor = start("c-receiver", List.of(programs.receiver().toString()), open);
+      ChatTarget floor = start("c-receiver", List.of(programs.receiver().toString()), open);
       ChildProcess peer = ReferenceApp.start("peer", jar.get(), "peer", List.of("--name", "benchpeer", "--port", "0",
           "--host", "127.0.0.1", "--auto-accept", "--plain", "--server", "127.0.0.1:" + sink.getLocalPort()),
           settings.logDir());
-      Target ours = target("peer", peer, open);
+      ChatTarget ours = target("peer", peer, open);
       byte[] request = WireJson.encode(new ChatRequest().withPeername(Payloads.SENDER).withHost("127.0.0.1")
           .withPort(sink.getLocalPort()), WireJson.Style.PYTHON);
-      try (Socket s = new Socket(ours.address.host(), ours.address.port())) {
+      try (Socket s = new Socket(ours.address().host(), ours.address().port())) {
         s.getOutputStream().write(request);
       }
       accepted.get(20, TimeUnit.SECONDS);
       // Warm until the JIT is quiet, so the runs measure the peer a user runs for hours, not its compiler; rounds
       // go through every sender count measured, since more senders take paths fewer never do (fair queues, batches).
       int[] round = {0};
-      JitWarmup.Outcome warmed = JitWarmup.untilQuiet(ours.process, Duration.ofSeconds(settings.quick() ? 3 : 30),
+      JitWarmup.Outcome warmed = JitWarmup.untilQuiet(ours.process(), Duration.ofSeconds(settings.quick() ? 3 : 30),
           levels.size(), () -> run(driver, ours, levels.get(round[0] % levels.size()), Duration.ofSeconds(1), "warm" + round[0]++));
       ctx.progress().printf("peer: %s%n", warmed.describe());
       run(driver, floor, 4, Duration.ofMillis(300), "warm");
@@ -156,30 +154,24 @@ public final class PeerBench {
     return "peer rate ÷ C receiver's, " + n + " sender" + (n == 1 ? "" : "s");
   }
 
-  private Target start(String name, List<String> command, List<AutoCloseable> open) throws IOException {
+  private ChatTarget start(String name, List<String> command, List<AutoCloseable> open) throws IOException {
     return target(name, ChildProcess.start(name, command, settings.logDir()), open);
   }
 
-  private Target target(String name, ChildProcess process, List<AutoCloseable> open) throws IOException {
-    open.add(process);
-    HostPort address = process.awaitListening(START_TIMEOUT);
-    Cpus.pin(process.pid(), Cpus.TARGET_CPU);
-    ChatTally tally = new ChatTally(settings.out().resolve(name + ".counter"));
-    open.add(tally);
-    process.tap(tally);
-    return new Target(name, process, address, tally);
+  private ChatTarget target(String name, ChildProcess process, List<AutoCloseable> open) throws IOException {
+    return ChatTarget.of(name, process, settings.out(), open);
   }
 
-  private Run run(CDriver driver, Target t, int senders, Duration time, String tag) throws IOException {
-    t.tally.begin(tag);
-    long cpu = t.process.cpuNanos();
-    long jit = ProcFs.compilerNanos(t.process.pid());
-    CDriver.Result r = driver.chat(t.address, senders, time, WINDOW, t.tally.file(), tag);
-    long cpuAfter = t.process.cpuNanos();
+  private Run run(CDriver driver, ChatTarget t, int senders, Duration time, String tag) throws IOException {
+    t.tally().begin(tag);
+    long cpu = t.process().cpuNanos();
+    long jit = ProcFs.compilerNanos(t.process().pid());
+    CDriver.Result r = driver.chat(t.address(), senders, time, WINDOW, t.tally().file(), tag);
+    long cpuAfter = t.process().cpuNanos();
     long used = cpuAfter - cpu;
-    ChatTally.Count count = t.tally.count();
+    ChatTally.Count count = t.tally().count();
     return new Run(r.rate(), count.shown() == 0 ? 0 : used / 1e3 / count.shown(), r.sent(), count.shown(),
-        count.outOfOrder(), r.failed(), JitWarmup.share(cpu, cpuAfter, jit, ProcFs.compilerNanos(t.process.pid())));
+        count.outOfOrder(), r.failed(), JitWarmup.share(cpu, cpuAfter, jit, ProcFs.compilerNanos(t.process().pid())));
   }
 
   /** Reads whatever the peer sends us (its REGISTER, the CHAT_ACCEPT) and notes the accept. */

@@ -45,6 +45,7 @@ public final class LeaseHandlers {
   private final Duration lease;
   private final Consumer<String> events;
   private final RateLimitedLog refusals = new RateLimitedLog(log, 20, 10_000_000_000L);
+  private final RateLimitedLog expiries = RateLimitedLog.events(log);
   /** Since when the registry has answered every sweep; null after a failure (or before the first sweep). */
   private Instant healthySince;
 
@@ -169,7 +170,7 @@ public final class LeaseHandlers {
       for (Registration r : expired) {
         String line = Printable.of("expired " + r.name() + " at " + r.address() + ": no heartbeat for "
             + lease.toSeconds() + " s");
-        log.info("{}", line);
+        expiries.event(line);
         events.accept(line);
       }
       return expired.size();

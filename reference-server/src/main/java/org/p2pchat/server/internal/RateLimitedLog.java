@@ -37,6 +37,33 @@ final class RateLimitedLog {
     this.leftOut = leftOut;
   }
 
+  /** Event lines logged at info level per second; the rest are counted (the periodic traffic line has the totals). */
+  static final int EVENTS_PER_SECOND = 50;
+
+  /**
+   * The log for routine events (a registration, a list, an exit, an expiry): every one at debug level, else at
+   * most {@link #EVENTS_PER_SECOND} a second at info. A line per request would cost a server under load about
+   * as much CPU as the request itself.
+   */
+  static RateLimitedLog events(Logger log) {
+    return new RateLimitedLog(log, EVENTS_PER_SECOND, 1_000_000_000L,
+        "more events left out; --log-level debug logs every one");
+  }
+
+  /** True if {@link #event} would log nothing now: a caller may skip building the line (and it is counted). */
+  boolean skipsEvent() {
+    return !log.isDebugEnabled() && skip();
+  }
+
+  /** Logs an event line: at debug level when that is on, else as {@link #info}. */
+  void event(String line) {
+    if (log.isDebugEnabled()) {
+      log.debug("{}", line);
+    } else {
+      info(line);
+    }
+  }
+
   /** Logs {@code line} as a warning unless the window's budget is spent. */
   void warn(String line) {
     long left = admit();

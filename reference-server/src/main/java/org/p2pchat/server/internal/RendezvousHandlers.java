@@ -84,12 +84,9 @@ public final class RendezvousHandlers {
   private final RateLimitedLog overLimit = new RateLimitedLog(log, 20, 10_000_000_000L);
   /** Refused signed requests: at most 20 lines per 10 s. */
   private final RateLimitedLog refusals = new RateLimitedLog(log, 20, 10_000_000_000L);
-  /** Events logged at info level per second; the rest are counted (the periodic traffic line has the totals). */
-  static final int EVENTS_PER_SECOND = 50;
   /** Whoever builds the handlers without watching their events. */
   public static final Consumer<String> NO_EVENTS = line -> { };
-  private final RateLimitedLog routine = new RateLimitedLog(log, EVENTS_PER_SECOND, 1_000_000_000L,
-      "more events left out; --log-level debug logs every one");
+  private final RateLimitedLog routine = RateLimitedLog.events(log);
   /** Names whose REGISTER advertised features; the others get the 2018 LISTPEER reply ({@link Listing2018}). */
   private final Set<String> advertisedFeatures = ConcurrentHashMap.newKeySet();
   /** Names whose REGISTER advertised {@value #PAGE_FEATURE}: their LISTPEER replies are pages. */
@@ -168,21 +165,15 @@ public final class RendezvousHandlers {
 
   /**
    * One event (a registration, a list, an exit): told to whoever watches the server (the demo shows them on its
-   * screen) and logged, every one at debug level, else at most {@link #EVENTS_PER_SECOND} a second at info.
-   * Under load a line per request would cost the server about as much CPU as the request itself.
+   * screen) and logged as {@link RateLimitedLog#events} says. Not even built when nobody would see it.
    */
   private void event(String format, Object... args) {
-    boolean everyOne = log.isDebugEnabled();
-    if (!everyOne && events == NO_EVENTS && routine.skip()) {
+    if (events == NO_EVENTS && routine.skipsEvent()) {
       return;
     }
     // Names and hosts come off the wire: escaped, so no control or bidi character reaches a terminal.
     String line = Printable.of(MessageFormatter.arrayFormat(format, args).getMessage());
-    if (everyOne) {
-      log.debug("{}", line);
-    } else {
-      routine.info(line);
-    }
+    routine.event(line);
     events.accept(line);
   }
 

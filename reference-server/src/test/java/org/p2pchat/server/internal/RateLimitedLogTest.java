@@ -15,13 +15,16 @@ import org.slf4j.helpers.MessageFormatter;
 class RateLimitedLogTest {
   private final List<String> lines = new ArrayList<>();
   private final AtomicLong now = new AtomicLong(1_000);
-  private final RateLimitedLog limited = new RateLimitedLog(capturing(), 3, 100, "left out", now::get);
+  private final RateLimitedLog limited = new RateLimitedLog(capturing(false), 3, 100, "left out", now::get);
 
-  /** A logger that keeps "LEVEL text" for each info and warn call with a format and arguments. */
-  private Logger capturing() {
+  /** A logger that keeps "LEVEL text" for each debug, info and warn call; debug is on or off. */
+  private Logger capturing(boolean debug) {
     return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
         (proxy, method, args) -> {
-          if ((method.getName().equals("info") || method.getName().equals("warn")) && args.length >= 2
+          if (method.getName().equals("isDebugEnabled") && (args == null || args.length == 0)) {
+            return debug;
+          }
+          if (List.of("debug", "info", "warn").contains(method.getName()) && args != null && args.length >= 2
               && args[0] instanceof String format) {
             Object[] rest = args.length == 2 && args[1] instanceof Object[] array ? array
                 : java.util.Arrays.copyOfRange(args, 1, args.length);
@@ -63,5 +66,29 @@ class RateLimitedLogTest {
     assertFalse(limited.skip());
     limited.info("d");
     assertEquals("INFO d (2 left out)", lines.get(3), "skipped lines are counted as left out");
+  }
+
+  @Test
+  void eventsAreRationedAtInfoAndAllLoggedAtDebug() {
+    RateLimitedLog events = RateLimitedLog.events(capturing(false));
+    int built = 0;
+    for (int i = 0; i < RateLimitedLog.EVENTS_PER_SECOND + 10; i++) {
+      if (!events.skipsEvent()) {
+        built++;
+        events.event("register n" + i);
+      }
+    }
+    assertEquals(RateLimitedLog.EVENTS_PER_SECOND, built, "lines past the budget are not even built");
+    assertEquals(RateLimitedLog.EVENTS_PER_SECOND, lines.size());
+    assertTrue(lines.stream().allMatch(l -> l.startsWith("INFO register n")), lines.toString());
+
+    lines.clear();
+    RateLimitedLog everyOne = RateLimitedLog.events(capturing(true));
+    for (int i = 0; i < RateLimitedLog.EVENTS_PER_SECOND + 10; i++) {
+      assertFalse(everyOne.skipsEvent());
+      everyOne.event("register n" + i);
+    }
+    assertEquals(RateLimitedLog.EVENTS_PER_SECOND + 10, lines.size());
+    assertTrue(lines.stream().allMatch(l -> l.startsWith("DEBUG register n")), lines.toString());
   }
 }
