@@ -7,21 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,6 +24,7 @@ import org.p2pchat.identity.KnownPeers;
 import org.p2pchat.peer.ChatPeer;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.server.RendezvousServer;
+import org.p2pchat.testing.Receiver2018;
 
 /**
  * A 2018 peer and a 2018 client next to identity-enabled peers and server, over real sockets, in one run: the
@@ -42,16 +35,8 @@ import org.p2pchat.server.RendezvousServer;
  * name and then types exit cannot remove it.
  */
 class Identity2018InteropTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final Duration QUIET = Duration.ofMillis(400);
-  /** What the 2018 receiver knows how to handle. */
-  private static final Set<String> TYPES_2018 = Set.of("REGISTER_SUCCESS", "REGISTER_ERROR", "LISTPEER",
-      "CHAT_REQUEST", "CHAT_ACCEPT", "CHAT_REFUSE", "CHAT_MESSAGE", "DISCONNECT");
-  /** The identity fields (docs/identity.md section 4) that must never reach a 2018 program in a reply. */
-  private static final Set<String> IDENTITY_FIELDS = Set.of("idkey", "ephkey", "nonce", "sig", "ts", "to", "re",
-      "keys", "seq", "box");
 
   /** Lines a peer prints, to wait for. */
   static final class Screen {
@@ -75,103 +60,6 @@ class Identity2018InteropTest {
     }
   }
 
-  /**
-   * A 2018 program's listening side, as the 2018 code does it: accept, ONE read of at most 1,024 bytes, close,
-   * json.loads, dispatch on msgtype. What it would choke on ends its receiver for good (recorded in {@link #died}).
-   */
-  static final class Receiver2018 implements AutoCloseable {
-    final String name;
-    final ServerSocket socket;
-    final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
-    final List<String> raw = new CopyOnWriteArrayList<>();
-    volatile String died;
-    final Thread loop;
-
-    Receiver2018(String name) throws IOException {
-      this.name = name;
-      socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-      loop = new Thread(this::serve, "2018-" + name);
-      loop.setDaemon(true);
-      loop.start();
-    }
-
-    HostPort address() {
-      return new HostPort("127.0.0.1", socket.getLocalPort());
-    }
-
-    private void serve() {
-      while (died == null) {
-        byte[] data;
-        try (Socket connection = socket.accept()) {
-          connection.setSoTimeout(5_000);
-          byte[] buffer = new byte[1024];
-          InputStream in = connection.getInputStream();
-          int n = in.read(buffer); // the 2018 receiver's single recv(1024)
-          data = java.util.Arrays.copyOf(buffer, Math.max(n, 0));
-        } catch (SocketException closed) {
-          return;
-        } catch (IOException e) {
-          died = "read failed: " + e;
-          return;
-        }
-        String text = new String(data, StandardCharsets.UTF_8);
-        raw.add(text);
-        try {
-          JsonNode msg = JSON.readTree(text);
-          String type = msg.get("msgtype").asText();
-          JsonNode d = msg.get("msgdata");
-          if (!TYPES_2018.contains(type) || d == null || !d.isObject()) {
-            died = "unknown msgtype or no msgdata: " + text;
-            return;
-          }
-          // The keys the 2018 program reads; a missing one is its KeyError.
-          if (type.equals("CHAT_MESSAGE") && !(d.has("peername") && d.has("message"))) {
-            died = "CHAT_MESSAGE without peername/message: " + text;
-            return;
-          }
-          if (type.equals("CHAT_REQUEST") && !(d.has("peername") && d.has("host") && d.has("port"))) {
-            died = "CHAT_REQUEST without peername/host/port: " + text;
-            return;
-          }
-          if (type.equals("LISTPEER") && !d.path("peerlist").isObject()) {
-            died = "LISTPEER reply without peerlist: " + text;
-            return;
-          }
-          received.add(msg);
-        } catch (IOException | NullPointerException e) {
-          died = "json.loads failed (" + data.length + " bytes read): " + text;
-          return;
-        }
-      }
-    }
-
-    JsonNode expect(String type) throws InterruptedException {
-      JsonNode msg = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      assertNotNull(msg, name + " received no " + type + (died != null ? "; its receiver died: " + died : ""));
-      assertEquals(type, msg.get("msgtype").asText(), () -> name + " received " + msg);
-      return msg;
-    }
-
-    void expectNothing() throws InterruptedException {
-      JsonNode msg = received.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS);
-      assertNull(msg, () -> name + " received " + msg);
-    }
-
-    /** Sends as the 2018 program does: json.dumps, one connection, sendall, close. */
-    static void send(HostPort to, String msgtype, String msgdataJson) throws IOException {
-      try (Socket s = new Socket(to.host(), to.port())) {
-        OutputStream out = s.getOutputStream();
-        out.write(("{\"msgtype\": \"" + msgtype + "\", \"msgdata\": " + msgdataJson + "}")
-            .getBytes(StandardCharsets.UTF_8));
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
-  }
-
   private static ChatPeer keyedPeer(String name, HostPort server, Screen screen) throws IOException {
     return ChatPeer.builder().name(name).port(0).advertisedHost("127.0.0.1").server(server).autoAccept(true)
         .identity(IdentityKeyPair.generate(RANDOM), KnownPeers.inMemory()).output(screen::line).build().start();
@@ -180,7 +68,8 @@ class Identity2018InteropTest {
   private static void expectNoIdentityFields(JsonNode msg, String what) {
     for (Iterator<String> it = msg.get("msgdata").fieldNames(); it.hasNext(); ) {
       String field = it.next();
-      assertFalse(IDENTITY_FIELDS.contains(field), () -> what + " carries identity field " + field + ": " + msg);
+      assertFalse(Receiver2018.IDENTITY_FIELDS.contains(field),
+          () -> what + " carries identity field " + field + ": " + msg);
     }
   }
 

@@ -2,9 +2,11 @@ package org.p2pchat.peer;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,9 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,21 +36,29 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.p2pchat.identity.Handshake;
 import org.p2pchat.identity.HandshakeConfig;
+import org.p2pchat.identity.IdentityKeyPair;
 import org.p2pchat.identity.InitiatorHandshake;
 import org.p2pchat.mesh.MeshConfig;
+import org.p2pchat.peer.internal.MeshSeals;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.MessageType;
+import org.p2pchat.protocol.Printable;
 import org.p2pchat.protocol.model.ChatConfirm;
 import org.p2pchat.protocol.model.ChatRequest;
+import org.p2pchat.protocol.model.MeshAck;
 import org.p2pchat.protocol.model.MeshData;
 import org.p2pchat.protocol.model.MeshHello;
+import org.p2pchat.protocol.model.MeshRoute;
+import org.p2pchat.protocol.model.MeshRoutes;
 import org.p2pchat.sdk.Codec;
 import org.p2pchat.testing.FakePeer;
+import org.p2pchat.testing.Receiver2018;
 
 /**
  * The mesh as a user runs it: each peer is its own process ({@code p2pchat peer --no-server}, the peer's main class
  * in a child JVM), typed at on standard input and read on standard output. A line of three, a diamond whose relay is
- * killed (SIGKILL) or frozen (SIGSTOP), a triangle asked for an unknown name, and a neighbour that floods.
+ * killed (SIGKILL) or frozen (SIGSTOP), a triangle asked for an unknown name, a neighbour that floods, a 2018 program
+ * chatting with a relay, and a relay (played by the test) that forges and tampers with what it carries.
  */
 class MeshProcessTest {
   private static final MeshConfig DEFAULTS = MeshConfig.defaults();
@@ -56,6 +70,8 @@ class MeshProcessTest {
   /** For a slow machine: scheduling, a JVM busy elsewhere. */
   private static final Duration MARGIN = Duration.ofSeconds(3);
   private static final String NO_ROUTE = "no route through the mesh (\"list network\" shows who is reachable)";
+  /** The msgdata fields the 2018 program knows in what a peer sends it (CHAT_ACCEPT, CHAT_MESSAGE, DISCONNECT). */
+  private static final Set<String> FIELDS_2018 = Set.of("peername", "host", "port", "message");
   private static final Pattern ROUTE = Pattern.compile("peername: (\\S+), (\\d+) hops?, (direct|via (\\S+))");
 
   @TempDir
@@ -278,6 +294,186 @@ class MeshProcessTest {
     assertTrue(perSecond.values().stream().allMatch(n -> n <= 20), "log lines per second: " + perSecond);
   }
 
+  @Test
+  @Timeout(60)
+  void a2018PeerChattingWithARelayStaysAliveAndIsNeverSentAMeshType() throws Exception {
+    List<PeerProcess> started = start("patchouli", "alice", "yuuka");
+    PeerProcess patchouli = started.get(0);
+    PeerProcess alice = started.get(1);
+    PeerProcess yuuka = started.get(2);
+    // carol is a 2018 program: one recv(1024) per connection, and its receiver dies on what it cannot decode.
+    Receiver2018 carol = new Receiver2018("carol");
+    open.add(carol);
+    HostPort aliceAt = new HostPort("127.0.0.1", alice.address.port());
+
+    // carol asks alice to chat as 2018 does (no features): a plain chat link, never a mesh link.
+    int from = alice.size();
+    Receiver2018.send(aliceAt, "CHAT_REQUEST", "{\"peername\": \"carol\", \"host\": \"127.0.0.1\", \"port\": "
+        + carol.address().port() + "}");
+    alice.await(alice.await(from, l -> l.startsWith("chat_request: carol --- "), "the request of carol", WAIT),
+        l -> l.startsWith("Please enter"), "the question", WAIT);
+    alice.type("yes carol");
+    carol.expect("CHAT_ACCEPT", WAIT);
+    link(patchouli, alice);
+    link(yuuka, alice);
+    long meshUp = System.nanoTime();
+    awaitRoute(patchouli, "yuuka", 2, "alice", WAIT);
+    awaitRoute(yuuka, "patchouli", 2, "alice", WAIT);
+
+    // Relayed both ways through alice, and the direct 2018 chat both ways, interleaved.
+    patchouli.type("chat message yuuka Hello");
+    yuuka.await("patchouli: Hello (via alice)", WAIT);
+    Receiver2018.send(aliceAt, "CHAT_MESSAGE", "{\"peername\": \"carol\", \"message\": \"hi alice\"}");
+    alice.await("carol: hi alice", WAIT);
+    yuuka.type("chat message patchouli Hi, Patchouli");
+    patchouli.await("yuuka: Hi, Patchouli (via alice)", WAIT);
+    alice.type("chat message carol hi carol");
+    assertEquals("hi carol", carol.expect("CHAT_MESSAGE", WAIT).get("msgdata").get("message").asText());
+    // A later message arriving gives the earlier ones their chance to be shown twice.
+    patchouli.type("chat message yuuka Second");
+    yuuka.await("patchouli: Second (via alice)", WAIT);
+    yuuka.type("chat message patchouli Second too");
+    patchouli.await("yuuka: Second too (via alice)", WAIT);
+
+    // alice says hello to each mesh link every 2 s and sends route changes at once: carol has had two hello
+    // intervals since the mesh came up to be sent one by mistake.
+    long twoHellos = 2L * DEFAULTS.helloIntervalMillis() + 500 - (System.nanoTime() - meshUp) / 1_000_000;
+    carol.expectNothing(Duration.ofMillis(Math.max(1, twoHellos)));
+
+    // carol is still alive and answering: one more message each way.
+    alice.type("chat message carol still there?");
+    assertEquals("still there?", carol.expect("CHAT_MESSAGE", WAIT).get("msgdata").get("message").asText());
+    Receiver2018.send(aliceAt, "CHAT_MESSAGE", "{\"peername\": \"carol\", \"message\": \"yes, still here\"}");
+    alice.await("carol: yes, still here", WAIT);
+    assertNull(carol.died, () -> "2018 carol's receiver died: " + carol.died);
+    assertEquals(List.of("CHAT_ACCEPT", "CHAT_MESSAGE", "CHAT_MESSAGE"), carol.types,
+        "what carol received: " + carol.raw);
+    for (String text : carol.raw) {
+      assertTrue(text.getBytes(UTF_8).length < 1024, "a single recv(1024) would cut: " + text);
+      JsonNode msgdata = RawIdentityPeer.JSON.readTree(text).get("msgdata");
+      msgdata.fieldNames().forEachRemaining(field -> assertTrue(FIELDS_2018.contains(field)
+          || field.equals("features"), "a field the 2018 program does not know (only features may go to anyone): "
+          + field + " in " + text));
+    }
+
+    assertEquals(1, yuuka.count("patchouli: Hello (via alice)"), yuuka.lines().toString());
+    assertEquals(1, yuuka.count("patchouli: Second (via alice)"), yuuka.lines().toString());
+    assertEquals(1, patchouli.count("yuuka: Hi, Patchouli (via alice)"), patchouli.lines().toString());
+    assertEquals(1, patchouli.count("yuuka: Second too (via alice)"), patchouli.lines().toString());
+    assertEquals(1, alice.lines().stream().filter(l -> l.startsWith("carol: hi alice")).count(),
+        alice.lines().toString());
+    for (PeerProcess p : started) {
+      assertTrue(p.lines().stream().noneMatch(l -> l.startsWith("not delivered")), p + ": " + p.lines());
+    }
+    // carol is alice's chat partner, not a mesh destination.
+    assertTrue(network(alice).stream().noneMatch(l -> l.startsWith("peername: carol,")));
+    assertTrue(network(patchouli).stream().noneMatch(l -> l.startsWith("peername: carol,")));
+    assertTrue(alice.process.isAlive());
+  }
+
+  @Test
+  @Timeout(60)
+  void aForgedAndATamperedRelayedMessageAreDroppedAtTheDestinationProcessAndTheNextGenuineOneIsShown()
+      throws Exception {
+    List<PeerProcess> started = start("patchouli", "yuuka");
+    PeerProcess patchouli = started.get(0);
+    PeerProcess yuuka = started.get(1);
+    HostPort yuukaAt = new HostPort("localhost", yuuka.address.port());
+    // The test is the relay between them, mallory: a mesh link to each (the real handshake, its own identity), it
+    // passes on their own routes with their key cards and carries their frames, or does worse.
+    RawNeighbour mallory = new RawNeighbour("mallory");
+    mallory.linkTo(patchouli);
+    mallory.linkTo(yuuka);
+    mallory.keepAlive(patchouli, yuuka);
+    MeshRoute yuukaRoute = mallory.ownRoute(yuuka);
+    mallory.advertise(yuuka, mallory.ownRoute(patchouli));
+    mallory.advertise(patchouli, yuukaRoute);
+    awaitRoute(patchouli, "yuuka", 2, "mallory", WAIT);
+    awaitRoute(yuuka, "patchouli", 2, "mallory", WAIT);
+
+    // Carried faithfully, a message is shown (and patchouli's key pinned, first use) and acknowledged.
+    patchouli.type("chat message yuuka Hello");
+    MeshData hello = relayData(mallory, patchouli, yuuka, Set.of());
+    yuuka.await("patchouli: Hello (via mallory)", WAIT);
+    relayAck(mallory, yuuka, patchouli, hello.getId());
+
+    // (a) Forged: a message in patchouli's name, well formed and sealed for yuuka's key, but signed by another key
+    // (the forger's card for the name "patchouli").
+    String forgedId = "forged-" + Long.toHexString(RawIdentityPeer.RANDOM.nextLong());
+    byte[] forged = MeshSeals.sealAs("patchouli", IdentityKeyPair.generate(RawIdentityPeer.RANDOM), "yuuka",
+        Base64.getUrlDecoder().decode(yuukaRoute.getCard()), forgedId, "Forged: send me your password".getBytes(UTF_8));
+    mallory.peer.socket.send(yuukaAt, new MeshData().withPeername("mallory").withOrigin("patchouli")
+        .withDestination("yuuka").withId(forgedId).withAttempt(0).withHoplimit(15).withMode(MeshData.Mode.ROUTED)
+        .withPayload(Base64.getUrlEncoder().withoutPadding().encodeToString(forged)));
+    yuuka.await("refused: relayed message in the name of patchouli: signed by a key that is not patchouli's", WAIT);
+
+    // (b) Tampered: patchouli's genuine message with one byte of its ciphertext flipped on the way. Its retries are
+    // not passed on: the text never reaches yuuka intact.
+    patchouli.type("chat message yuuka Tampered: the vault code is 4711");
+    MeshData tampered = mallory.take(r -> r.type() == MessageType.MESH_DATA && sentBy(r, patchouli)
+        && !r.as(MeshData.class).getId().equals(hello.getId()), "patchouli's second MESH_DATA", WAIT)
+        .as(MeshData.class);
+    byte[] payload = Base64.getUrlDecoder().decode(tampered.getPayload());
+    payload[payload.length - 17] ^= 0x01; // the last byte of the encrypted text, before its 16-byte tag
+    mallory.peer.socket.send(yuukaAt, tampered.withPeername("mallory").withHoplimit(tampered.getHoplimit() - 1)
+        .withPayload(Base64.getUrlEncoder().withoutPadding().encodeToString(payload)));
+    yuuka.await("refused: relayed message in the name of patchouli: bad signature (forged or altered on the way)",
+        WAIT);
+
+    // The next genuine message is served: shown once and acknowledged.
+    patchouli.type("chat message yuuka After");
+    MeshData after = relayData(mallory, patchouli, yuuka, Set.of(hello.getId(), tampered.getId()));
+    yuuka.await("patchouli: After (via mallory)", WAIT);
+    relayAck(mallory, yuuka, patchouli, after.getId());
+
+    // yuuka's acknowledgements (all it sent before the last one are in order on its lane to mallory): none for the
+    // forged or the tampered message.
+    List<String> acked = mallory.taken.stream().filter(r -> r.type() == MessageType.MESH_ACK && sentBy(r, yuuka))
+        .map(r -> r.as(MeshAck.class).getId()).distinct().toList();
+    assertEquals(List.of(hello.getId(), after.getId()), acked, "yuuka acknowledged");
+    List<String> shown = yuuka.lines();
+    assertEquals(1, yuuka.count("patchouli: Hello (via mallory)"), shown.toString());
+    assertEquals(1, yuuka.count("patchouli: After (via mallory)"), shown.toString());
+    assertEquals(2, shown.stream().filter(l -> l.startsWith("patchouli: ")).count(), shown.toString());
+    assertTrue(shown.stream().noneMatch(l -> l.contains("password") || l.contains("4711")),
+        "a forged or tampered text was shown: " + shown);
+    assertEquals(2, shown.stream().filter(l -> l.startsWith("refused: ")).count(), "one line each: " + shown);
+    // Its log says why, sanitised: the refusals and the core's drops.
+    awaitLogLine(yuuka, "mesh: dropped a frame from mallory (FORGED)", WAIT);
+    List<String> log = Files.readAllLines(yuuka.log, UTF_8);
+    assertEquals(2, log.stream().filter(l -> l.contains("mesh: dropped a frame from mallory (FORGED)")).count(),
+        log.toString());
+    assertTrue(log.stream().anyMatch(l -> l.contains("signed by a key that is not patchouli's"))
+        && log.stream().anyMatch(l -> l.contains("bad signature (forged or altered on the way)")), log.toString());
+    assertTrue(log.stream().noneMatch(l -> l.contains("password") || l.contains("4711")), log.toString());
+    for (String line : log) {
+      assertTrue(line.codePoints().noneMatch(Printable::isUnsafe), "a raw control character: " + Printable.of(line));
+    }
+    assertTrue(yuuka.process.isAlive() && patchouli.process.isAlive());
+  }
+
+  /**
+   * mallory takes the next MESH_DATA that {@code from} sends for {@code to} (skipping the ids in {@code skip}: the
+   * retries of a message it does not pass on) and passes it on unchanged but for its own name and the hop limit.
+   */
+  private static MeshData relayData(RawNeighbour mallory, PeerProcess from, PeerProcess to, Set<String> skip)
+      throws Exception {
+    MeshData data = mallory.take(r -> r.type() == MessageType.MESH_DATA && sentBy(r, from)
+        && r.as(MeshData.class).getDestination().equals(to.name) && !skip.contains(r.as(MeshData.class).getId()),
+        "a MESH_DATA from " + from + " for " + to, WAIT).as(MeshData.class);
+    mallory.peer.socket.send(new HostPort("localhost", to.address.port()),
+        data.withPeername(mallory.peer.name).withHoplimit(data.getHoplimit() - 1));
+    return data;
+  }
+
+  /** mallory takes {@code from}'s MESH_ACK for message {@code id} and passes it on to {@code to}. */
+  private static void relayAck(RawNeighbour mallory, PeerProcess from, PeerProcess to, String id) throws Exception {
+    MeshAck ack = mallory.take(r -> r.type() == MessageType.MESH_ACK && sentBy(r, from)
+        && r.as(MeshAck.class).getId().equals(id), "the MESH_ACK of " + from + " for " + id, WAIT).as(MeshAck.class);
+    mallory.peer.socket.send(new HostPort("localhost", to.address.port()),
+        ack.withPeername(mallory.peer.name).withHoplimit(ack.getHoplimit() - 1));
+  }
+
   /** Waits for a line of {@code p}'s log file that contains {@code part}. */
   private static void awaitLogLine(PeerProcess p, String part, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
@@ -483,7 +679,10 @@ class MeshProcessTest {
   /** A mesh neighbour played from a raw socket: identity-v1 handshake with the mesh feature, then MESH_* by hand. */
   private final class RawNeighbour implements AutoCloseable {
     final RawIdentityPeer peer;
+    /** Everything {@link #take} has taken, in order of arrival. */
+    final List<FakePeer.Received> taken = new ArrayList<>();
     long lastArrival;
+    private ScheduledExecutorService beat;
 
     RawNeighbour(String name) throws IOException {
       this.peer = new RawIdentityPeer(name);
@@ -498,10 +697,81 @@ class MeshProcessTest {
       target.await(target.await(from, l -> l.startsWith("chat_request: " + peer.name + " --- "),
           "the request of " + peer.name, WAIT), l -> l.startsWith("Please enter"), "the question", WAIT);
       target.type("yes " + peer.name);
-      Handshake.InitiatorResult result = RawIdentityPeer.onAccept(h, peer.take(MessageType.CHAT_ACCEPT));
+      Handshake.InitiatorResult result = RawIdentityPeer.onAccept(h,
+          take(r -> r.type() == MessageType.CHAT_ACCEPT && sentBy(r, target), "the CHAT_ACCEPT of " + target, WAIT));
       peer.socket.send(at, new ChatConfirm().withPeername(peer.name).withSig(result.confirmSig()));
-      peer.take(MessageType.MESH_HELLO); // the target linked up
+      take(r -> r.type() == MessageType.MESH_HELLO && sentBy(r, target), "the first MESH_HELLO of " + target, WAIT);
       hello(target);
+    }
+
+    /**
+     * The next message that matches, within {@code timeout}; those before it are kept in {@link #taken} too (a
+     * relay played by the test looks back at them: key cards, acknowledgements).
+     */
+    FakePeer.Received take(Predicate<FakePeer.Received> match, String what, Duration timeout)
+        throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        long left = deadline - System.nanoTime();
+        FakePeer.Received r = left > 0 ? peer.socket.take(Duration.ofNanos(left)) : null;
+        if (r == null) {
+          throw new AssertionError(peer.name + " received no " + what + " within " + timeout.toMillis()
+              + " ms; it received " + taken.stream().map(FakePeer.Received::text).toList());
+        }
+        taken.add(r);
+        if (match.test(r)) {
+          return r;
+        }
+      }
+    }
+
+    /**
+     * {@code target}'s own route as it advertised it to us (metric 0, with its key card, in the full table it sends
+     * on link up): its seqno and card.
+     */
+    MeshRoute ownRoute(PeerProcess target) throws InterruptedException {
+      Predicate<FakePeer.Received> own = r -> r.type() == MessageType.MESH_ROUTES && sentBy(r, target)
+          && selfRoute(r, target.name) != null;
+      FakePeer.Received routes = taken.stream().filter(own).findFirst()
+          .orElse(null);
+      if (routes == null) {
+        routes = take(own, "MESH_ROUTES with the own route and key card of " + target, WAIT);
+      }
+      return selfRoute(routes, target.name);
+    }
+
+    private MeshRoute selfRoute(FakePeer.Received routes, String name) {
+      for (MeshRoute r : routes.as(MeshRoutes.class).getRoutes()) {
+        if (r.getDestination().equals(name) && r.getMetric() == 0 && r.getCard() != null) {
+          return r;
+        }
+      }
+      return null;
+    }
+
+    /** Advertises {@code route} (another peer's own route) to {@code target} as one hop from us, card included. */
+    void advertise(PeerProcess target, MeshRoute route) throws Exception {
+      peer.socket.send(new HostPort("localhost", target.address.port()), new MeshRoutes().withPeername(peer.name)
+          .withFull(false).withRoutes(List.of(new MeshRoute().withDestination(route.getDestination())
+              .withSeqno(route.getSeqno()).withMetric(1).withCard(route.getCard()))));
+    }
+
+    /** Says hello to each target every second until closed (a neighbour silent for 6 s is dead). */
+    void keepAlive(PeerProcess... targets) {
+      beat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, peer.name + "-hello");
+        t.setDaemon(true);
+        return t;
+      });
+      beat.scheduleAtFixedRate(() -> {
+        for (PeerProcess t : targets) {
+          try {
+            hello(t);
+          } catch (Exception e) {
+            // the target is gone: the test finds out by itself
+          }
+        }
+      }, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Our own route, and proof of life (a neighbour silent for 6 s is dead). */
@@ -545,8 +815,21 @@ class MeshProcessTest {
 
     @Override
     public void close() {
+      if (beat != null) {
+        beat.shutdownNow();
+        try {
+          beat.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       peer.close();
     }
+  }
+
+  /** Whether {@code r} was sent by {@code p} (its {@code peername}). */
+  private static boolean sentBy(FakePeer.Received r, PeerProcess p) {
+    return r.tree() != null && p.name.equals(r.tree().path("msgdata").path("peername").asText());
   }
 
   /** Something the flooder does every second; may throw. */
