@@ -115,7 +115,7 @@ final class Discovery {
     Request mine = new Request(self, s.reqid, s.destination, null, 0, now);
     remember(key(self, s.reqid), mine);
     node.countFrame(MeshCounter.DISCOVERIES);
-    RouteRequest q = new RouteRequest(self, s.destination, s.reqid, rings[s.ring], 0);
+    RouteRequest q = new RouteRequest(self, s.destination, s.reqid, rings[s.ring], 0, node.selfCard());
     for (String n : node.neighbourNames()) {
       node.sendFrame(n, q);
     }
@@ -131,7 +131,7 @@ final class Discovery {
         continue;
       }
       r.replied = 0;
-      learn(r.origin, r.reverse, r.hops, -1, null, now);
+      learn(r.origin, r.reverse, r.hops, -1, r.card, now);
       node.sendFrame(r.reverse, new RouteReply(self, r.origin, r.reqid, config.hopLimit(), 0, node.seqno(),
           node.selfCard()));
     }
@@ -155,7 +155,7 @@ final class Discovery {
   void onRequest(long now, String from, RouteRequest q) {
     if (!MeshNode.validName(q.origin()) || !MeshNode.validName(q.destination()) || q.reqid() < 0
         || q.reqid() > MAX_REQID || q.hopLimit() < 1 || q.hopLimit() > 255 || q.hops() < 0 || q.hops() > 255
-        || q.origin().equals(q.destination())) {
+        || q.origin().equals(q.destination()) || q.card() != null && q.card().length > MeshFrame.Route.MAX_CARD) {
       node.dropFrame(from, DropReason.MALFORMED);
       return;
     }
@@ -164,21 +164,30 @@ final class Discovery {
     int dist = q.hops() + 1;
     Request r = requests.get(k);
     if (r != null || q.origin().equals(self)) {
-      if (r != null && r.reverse != null && dist < r.hops && r.replied == Integer.MAX_VALUE) {
-        r.reverse = from; // a shorter way back, until the reply has gone
-        r.hops = dist;
+      if (r == null || r.reverse == null || dist >= r.hops || r.replied != Integer.MAX_VALUE) {
+        node.countDrop(DropReason.DUPLICATE);
+        return;
       }
-      node.countDrop(DropReason.DUPLICATE);
-      return;
-    }
-    if (!originBucket(q.origin(), now).tryTake(now)) {
-      node.dropFrame(from, DropReason.RATE_LIMITED);
-      return;
-    }
-    remember(k, new Request(q.origin(), q.reqid(), q.destination(), from, dist, now));
-    if (q.destination().equals(self)) {
-      toAnswer.add(k);
-      return;
+      // A copy with fewer hops than the first (links differ in latency, so the first is not always the
+      // shortest): a shorter way back, and passed on again, since the first copy may have been stopped by
+      // the hop limit. Each time with fewer hops, so at most hopLimit times per request; in practice once.
+      r.reverse = from;
+      r.hops = dist;
+      if (q.destination().equals(self)) {
+        return; // answered at the next tick along the best copy's way
+      }
+    } else {
+      if (!originBucket(q.origin(), now).tryTake(now)) {
+        node.dropFrame(from, DropReason.RATE_LIMITED);
+        return;
+      }
+      Request mine = new Request(q.origin(), q.reqid(), q.destination(), from, dist, now);
+      remember(k, mine);
+      if (q.destination().equals(self)) {
+        mine.card = q.card(); // the asker's: we can answer its messages without asking ourselves
+        toAnswer.add(k);
+        return;
+      }
     }
     if (dist >= config.hopLimit()) {
       node.countDrop(DropReason.HOP_LIMIT);
@@ -187,14 +196,14 @@ final class Discovery {
     String hop = node.proactiveNextHop(q.destination(), from);
     if (hop != null && dist + node.proactiveMetric(q.destination()) <= config.hopLimit()) {
       // We know the way: no need to flood further. Hop limit 1: from here it travels on routes only.
-      node.sendFrame(hop, new RouteRequest(q.origin(), q.destination(), q.reqid(), 1, dist));
+      node.sendFrame(hop, q.on(1, dist));
       return;
     }
     if (q.hopLimit() <= 1) {
       node.countDrop(DropReason.HOP_LIMIT);
       return;
     }
-    RouteRequest on = new RouteRequest(q.origin(), q.destination(), q.reqid(), q.hopLimit() - 1, dist);
+    RouteRequest on = q.on(q.hopLimit() - 1, dist);
     for (String n : node.neighbourNames()) {
       if (!n.equals(from)) {
         node.sendFrame(n, on);
@@ -360,6 +369,7 @@ final class Discovery {
     String reverse; // null at the asker
     int hops;
     int replied = Integer.MAX_VALUE; // hops of the best reply passed on
+    byte[] card; // the asker's, kept by the destination only
 
     Request(String origin, long reqid, String destination, String reverse, int hops, long at) {
       this.origin = origin;

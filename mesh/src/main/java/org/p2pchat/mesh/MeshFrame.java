@@ -85,12 +85,46 @@ public sealed interface MeshFrame {
    * {@code MESH_ROUTE_REQUEST}: "origin looks for a route to destination" (on-demand discovery, after AODV's
    * RREQ), for a destination beyond the proactive table. Flooded while hopLimit lasts, or unicast along a
    * proactive route by a node that has one; every node handles (origin, reqid) once. hops counts the hops
-   * travelled so far (0 when the origin sends it); hopLimit the hops it may still be flooded.
+   * travelled so far (0 when the origin sends it); hopLimit the hops it may still be flooded. card is origin's
+   * key card (null when unknown), so the destination can seal its answers to origin without a discovery of its own.
    */
-  record RouteRequest(String origin, String destination, long reqid, int hopLimit, int hops) implements MeshFrame {
+  record RouteRequest(String origin, String destination, long reqid, int hopLimit, int hops, byte[] card)
+      implements MeshFrame {
     public RouteRequest {
       Objects.requireNonNull(origin, "origin");
       Objects.requireNonNull(destination, "destination");
+      card = card == null ? null : card.clone();
+    }
+
+    public RouteRequest(String origin, String destination, long reqid, int hopLimit, int hops) {
+      this(origin, destination, reqid, hopLimit, hops, null);
+    }
+
+    @Override
+    public byte[] card() {
+      return card == null ? null : card.clone();
+    }
+
+    /** The same request passed on, with a new hop limit and hop count. */
+    RouteRequest on(int newHopLimit, int newHops) {
+      return new RouteRequest(origin, destination, reqid, newHopLimit, newHops, card);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RouteRequest r && origin.equals(r.origin) && destination.equals(r.destination)
+          && reqid == r.reqid && hopLimit == r.hopLimit && hops == r.hops && Arrays.equals(card, r.card);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(origin, destination, reqid, hopLimit, hops, Arrays.hashCode(card));
+    }
+
+    @Override
+    public String toString() {
+      return "RouteRequest[" + origin + "->" + destination + " reqid=" + reqid + " hopLimit=" + hopLimit + " hops="
+          + hops + (card == null ? "" : " card") + "]";
     }
   }
 

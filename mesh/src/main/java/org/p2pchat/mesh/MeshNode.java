@@ -892,9 +892,13 @@ public final class MeshNode {
     return hasRoute(destination) || discovery.has(now, destination);
   }
 
-  /** Discovery only pays when the table has had to leave destinations out (else it holds every one). */
+  /**
+   * Discovery only pays when the table is full or recently had to leave destinations out: otherwise it holds
+   * every reachable destination. (Full counts too: a neighbour whose own table is full advertises no farther.)
+   */
   private boolean discoveryUseful(long now) {
-    return tableFullAt != Long.MIN_VALUE && now - tableFullAt <= config.routeExpiryMillis();
+    return routes.size() >= config.maxRoutes()
+        || tableFullAt != Long.MIN_VALUE && now - tableFullAt <= config.routeExpiryMillis();
   }
 
   boolean isNeighbour(String name) {

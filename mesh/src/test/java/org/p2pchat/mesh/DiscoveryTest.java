@@ -60,6 +60,8 @@ class DiscoveryTest {
     assertEquals(7, routed(net, id), "the message went once along the shortest path, not by flood");
     assertEquals(0, origin.count(MeshCounter.FLOODS_WITHOUT_ROUTE));
     assertTrue(net.node("n7").discoveredRoute("n0").isPresent(), "the destination learnt the way back");
+    assertEquals("card:n0", new String(net.node("n7").card("n0").orElseThrow(), StandardCharsets.UTF_8),
+        "and the asker's card, from the request");
     // The key card comes with the reply, so a driver can seal for a destination it has no proactive route to.
     assertEquals("card:n7", new String(origin.card("n7").orElseThrow(), StandardCharsets.UTF_8));
     // a second message uses the cached route: no new request
@@ -68,6 +70,26 @@ class DiscoveryTest {
     net.advance(1_000);
     assertEquals(List.of("far away", "again"), net.texts("n7"));
     assertEquals(requests, net.count(RouteRequest.class));
+  }
+
+  @Test
+  void aLineOfFiveWithTablesOfTwo() {
+    TestNet net = new TestNet(MeshConfig.builder().maxRoutes(2).build(), "n0", "n1", "n2", "n3", "n4");
+    for (int i = 0; i < 4; i++) {
+      net.link(n(i), n(i + 1));
+    }
+    net.advance(3_000);
+    assertTrue(net.node("n0").route("n4").isEmpty());
+    net.apply("n0", net.node("n0").discover(net.now, "n4"));
+    net.run();
+    assertTrue(net.node("n0").discovering("n4"));
+    net.advance(2_100);
+    assertEquals("card:n4", new String(net.node("n0").card("n4").orElseThrow(), StandardCharsets.UTF_8));
+    net.send("n0", "n4", "hello");
+    net.send("n4", "n0", "back");
+    net.advance(500);
+    assertEquals(List.of("hello"), net.texts("n4"));
+    assertEquals(List.of("back"), net.texts("n0"));
   }
 
   @Test

@@ -111,7 +111,7 @@ final class FastCheck {
             && peername(data, "destination") && integer(data.get("seqno"), 0, MAX_MESH_SEQNO)
             && integer(data.get("hoplimit"), 1, 255);
       case MESH_ROUTE_REQUEST:
-        return meshDiscovery(data);
+        return meshDiscovery(data) && (!data.has("card") || b64(data.get("card"), 171, LAST_OF_32));
       case MESH_ROUTE_REPLY:
         return meshDiscovery(data) && (!data.has("seqno") || integer(data.get("seqno"), 0, MAX_MESH_SEQNO))
             && (!data.has("card") || b64(data.get("card"), 171, LAST_OF_32));
