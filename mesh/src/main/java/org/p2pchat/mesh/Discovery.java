@@ -296,6 +296,13 @@ final class Discovery {
     return f;
   }
 
+  /** The way back to destination that a routed data frame showed; kept only if we hold none. */
+  void learnWayBack(String destination, String hop, int metric, long now) {
+    if (valid(now, destination) == null && metric >= 1 && metric <= config.hopLimit()) {
+      learn(destination, hop, metric, -1, null, now);
+    }
+  }
+
   /**
    * A reply just travelled this way, so the path is known to work now: the latest reply wins (a shorter
    * older route may be the broken one). Keeps a card we had if the reply brought none.

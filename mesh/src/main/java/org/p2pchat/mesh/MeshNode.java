@@ -224,12 +224,12 @@ public final class MeshNode {
   }
 
   /**
-   * Starts route discovery for destination if this node's table is full and it has no route to it (the
-   * driver may call it before {@link #send} to learn the destination's key card; see {@link #card}).
+   * Starts route discovery for destination if this node's table is full and it has no route to it or no key
+   * card for it (the driver calls it before {@link #send} to learn the destination's card; see {@link #card}).
    */
   public List<MeshAction> discover(long now, String destination) {
-    if (validName(destination) && !destination.equals(self) && !hasAnyRoute(now, destination)
-        && discoveryUseful(now)) {
+    if (validName(destination) && !destination.equals(self)
+        && (!hasAnyRoute(now, destination) || card(destination).isEmpty()) && discoveryUseful(now)) {
       discovery.start(now, destination);
     }
     return drain();
@@ -678,6 +678,12 @@ public final class MeshNode {
     if (d.origin().equals(self) || !seen.firstSighting(dataKey(d), now)) {
       count(DropReason.DUPLICATE);
       return;
+    }
+    if (d.mode() == Mode.ROUTED && !hasRoute(d.origin())) {
+      // A routed copy came along a loop-free path: its last hop leads back to the origin, at the hops it
+      // travelled. Without it an acknowledgement to an origin beyond our table (tables are not symmetric)
+      // would have to flood.
+      discovery.learnWayBack(d.origin(), from, config.hopLimit() - d.hopLimit() + 1, now);
     }
     if (d.destination().equals(self)) {
       Optional<byte[]> plain = endToEnd.open(d.origin(), d.id(), d.payload());
