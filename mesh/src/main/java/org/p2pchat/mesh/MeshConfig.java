@@ -29,7 +29,7 @@ package org.p2pchat.mesh;
  * @param discoveredRouteMillis an on-demand route unused for this long is forgotten; each use renews it
  *     (default 30,000)
  * @param discoveryWaitMillis how long the asker waits for a route reply before asking again with a wider ring
- *     (default 500; rings of 2, 4, 8 hops, then the hop limit; a late reply still counts)
+ *     (default 1,000; rings of 2, 4, 8 hops, then the hop limit)
  * @param discoveryPerNeighbourPerSecond route requests and replies accepted from one neighbour per second
  *     (default 100, burst twice that)
  * @param discoveryPerOriginPerSecond route requests handled per asking origin per second, all neighbours
@@ -131,7 +131,7 @@ public record MeshConfig(
     private int maxPayloadBytes = 65_536;
     private int discoveredRoutes = 1_024;
     private int discoveredRouteMillis = 30_000;
-    private int discoveryWaitMillis = 500;
+    private int discoveryWaitMillis = 1_000;
     private int discoveryPerNeighbourPerSecond = 100;
     private int discoveryPerOriginPerSecond = 5;
     private long initialSeqno = 1;
