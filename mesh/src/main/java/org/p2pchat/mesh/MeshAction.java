@@ -59,6 +59,8 @@ public sealed interface MeshAction {
     NOT_A_NEIGHBOUR,
     TABLE_FULL,
     UNFEASIBLE,
-    FORGED
+    FORGED,
+    /** A route reply for a request this node never handled. */
+    UNSOLICITED
   }
 }

@@ -24,6 +24,16 @@ package org.p2pchat.mesh;
  * @param controlPerNeighbourPerSecond control frames accepted from one neighbour per second (default 50, burst
  *     twice that)
  * @param maxPayloadBytes largest sealed payload relayed (default 65,536)
+ * @param discoveredRoutes on-demand routes (found by route discovery, for destinations beyond the proactive
+ *     table) kept at most, least recently used out (default 1,024)
+ * @param discoveredRouteMillis an on-demand route unused for this long is forgotten; each use renews it
+ *     (default 30,000)
+ * @param discoveryWaitMillis how long the asker waits for a route reply before asking again with a wider ring
+ *     (default 1,000; rings of 2, 4, 8 hops, then the hop limit)
+ * @param discoveryPerNeighbourPerSecond route requests and replies accepted from one neighbour per second
+ *     (default 100, burst twice that)
+ * @param discoveryPerOriginPerSecond route requests handled per asking origin per second, all neighbours
+ *     together (default 5, burst twice that); our own requests keep to the same rate
  * @param initialSeqno our first sequence number; a restarted node should start above what it used before
  *     (default 1; it also jumps above any seqno it hears for itself)
  */
@@ -44,6 +54,11 @@ public record MeshConfig(
     int relayPerOriginPerSecond,
     int controlPerNeighbourPerSecond,
     int maxPayloadBytes,
+    int discoveredRoutes,
+    int discoveredRouteMillis,
+    int discoveryWaitMillis,
+    int discoveryPerNeighbourPerSecond,
+    int discoveryPerOriginPerSecond,
     long initialSeqno) {
 
   public MeshConfig {
@@ -67,6 +82,11 @@ public record MeshConfig(
     positive(relayPerOriginPerSecond, "relayPerOriginPerSecond");
     positive(controlPerNeighbourPerSecond, "controlPerNeighbourPerSecond");
     positive(maxPayloadBytes, "maxPayloadBytes");
+    positive(discoveredRoutes, "discoveredRoutes");
+    positive(discoveredRouteMillis, "discoveredRouteMillis");
+    positive(discoveryWaitMillis, "discoveryWaitMillis");
+    positive(discoveryPerNeighbourPerSecond, "discoveryPerNeighbourPerSecond");
+    positive(discoveryPerOriginPerSecond, "discoveryPerOriginPerSecond");
     if (initialSeqno < 0) {
       throw new IllegalArgumentException("initialSeqno must be >= 0");
     }
@@ -109,6 +129,11 @@ public record MeshConfig(
     private int relayPerOriginPerSecond = 100;
     private int controlPerNeighbourPerSecond = 50;
     private int maxPayloadBytes = 65_536;
+    private int discoveredRoutes = 1_024;
+    private int discoveredRouteMillis = 30_000;
+    private int discoveryWaitMillis = 1_000;
+    private int discoveryPerNeighbourPerSecond = 100;
+    private int discoveryPerOriginPerSecond = 5;
     private long initialSeqno = 1;
 
     private Builder() {}
@@ -129,12 +154,19 @@ public record MeshConfig(
     public Builder relayPerOriginPerSecond(int v) { relayPerOriginPerSecond = v; return this; }
     public Builder controlPerNeighbourPerSecond(int v) { controlPerNeighbourPerSecond = v; return this; }
     public Builder maxPayloadBytes(int v) { maxPayloadBytes = v; return this; }
+    public Builder discoveredRoutes(int v) { discoveredRoutes = v; return this; }
+    public Builder discoveredRouteMillis(int v) { discoveredRouteMillis = v; return this; }
+    public Builder discoveryWaitMillis(int v) { discoveryWaitMillis = v; return this; }
+    public Builder discoveryPerNeighbourPerSecond(int v) { discoveryPerNeighbourPerSecond = v; return this; }
+    public Builder discoveryPerOriginPerSecond(int v) { discoveryPerOriginPerSecond = v; return this; }
     public Builder initialSeqno(long v) { initialSeqno = v; return this; }
 
     public MeshConfig build() {
       return new MeshConfig(helloIntervalMillis, deadAfterHellos, updateIntervalMillis, routeExpiryMillis, hopLimit,
           maxRoutes, maxNeighbours, seenCacheSize, seenTtlMillis, ackTimeoutMillis, deliveryDeadlineMillis,
-          maxPending, relayPerNeighbourPerSecond, relayPerOriginPerSecond, controlPerNeighbourPerSecond, maxPayloadBytes, initialSeqno);
+          maxPending, relayPerNeighbourPerSecond, relayPerOriginPerSecond, controlPerNeighbourPerSecond, maxPayloadBytes,
+          discoveredRoutes, discoveredRouteMillis, discoveryWaitMillis, discoveryPerNeighbourPerSecond,
+          discoveryPerOriginPerSecond, initialSeqno);
     }
   }
 }

@@ -7,6 +7,16 @@ public enum MeshCounter {
   /** Route entries inside the MESH_ROUTES frames sent. */
   SENT_ROUTE_ENTRIES,
   SENT_SEQNO_REQUEST,
+  /** MESH_ROUTE_REQUEST frames sent, our own and relayed (each copy counts). */
+  SENT_ROUTE_REQUEST,
+  /** MESH_ROUTE_REPLY frames sent, our own and relayed. */
+  SENT_ROUTE_REPLY,
+  /** Route requests we started (one per ring asked). */
+  DISCOVERIES,
+  /** Our searches that got a reply. */
+  ROUTES_DISCOVERED,
+  /** Our searches that asked every ring without a reply. */
+  DISCOVERIES_FAILED,
   /** MESH_DATA frames sent, our own and relayed. */
   SENT_DATA,
   SENT_ACK,

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * A frame one mesh node sends to a direct neighbour. Each record maps 1:1 to one JSON message
- * ({@code MESH_HELLO}, {@code MESH_ROUTES}, {@code MESH_SEQNO_REQUEST}, {@code MESH_DATA}, {@code MESH_ACK};
- * see docs/mesh.md). The neighbour that sent a frame is known to the driver (the authenticated link), so no
+ * ({@code MESH_HELLO}, {@code MESH_ROUTES}, {@code MESH_SEQNO_REQUEST}, {@code MESH_ROUTE_REQUEST},
+ * {@code MESH_ROUTE_REPLY}, {@code MESH_DATA}, {@code MESH_ACK}; see docs/mesh.md). The neighbour that sent a frame is known to the driver (the authenticated link), so no
  * frame names its sender. Frames are immutable; byte arrays are copied in and out.
  */
 public sealed interface MeshFrame {
@@ -78,6 +78,91 @@ public sealed interface MeshFrame {
   record SeqnoRequest(String destination, long seqno, int hopLimit) implements MeshFrame {
     public SeqnoRequest {
       Objects.requireNonNull(destination, "destination");
+    }
+  }
+
+  /**
+   * {@code MESH_ROUTE_REQUEST}: "origin looks for a route to destination" (on-demand discovery, after AODV's
+   * RREQ), for a destination beyond the proactive table. Flooded while hopLimit lasts, or unicast along a
+   * proactive route by a node that has one; every node handles (origin, reqid) once. hops counts the hops
+   * travelled so far (0 when the origin sends it); hopLimit the hops it may still be flooded. card is origin's
+   * key card (null when unknown), so the destination can seal its answers to origin without a discovery of its own.
+   */
+  record RouteRequest(String origin, String destination, long reqid, int hopLimit, int hops, byte[] card)
+      implements MeshFrame {
+    public RouteRequest {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(destination, "destination");
+      card = card == null ? null : card.clone();
+    }
+
+    public RouteRequest(String origin, String destination, long reqid, int hopLimit, int hops) {
+      this(origin, destination, reqid, hopLimit, hops, null);
+    }
+
+    @Override
+    public byte[] card() {
+      return card == null ? null : card.clone();
+    }
+
+    /** The same request passed on, with a new hop limit and hop count. */
+    RouteRequest on(int newHopLimit, int newHops) {
+      return new RouteRequest(origin, destination, reqid, newHopLimit, newHops, card);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RouteRequest r && origin.equals(r.origin) && destination.equals(r.destination)
+          && reqid == r.reqid && hopLimit == r.hopLimit && hops == r.hops && Arrays.equals(card, r.card);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(origin, destination, reqid, hopLimit, hops, Arrays.hashCode(card));
+    }
+
+    @Override
+    public String toString() {
+      return "RouteRequest[" + origin + "->" + destination + " reqid=" + reqid + " hopLimit=" + hopLimit + " hops="
+          + hops + (card == null ? "" : " card") + "]";
+    }
+  }
+
+  /**
+   * {@code MESH_ROUTE_REPLY}: the answer of origin (the destination that was looked for) to destination (the
+   * node that asked) for request reqid, unicast back along the reverse path; hops counts the hops from origin
+   * so far. seqno is origin's sequence number (-1 when absent) and card its key card (null when unknown), so
+   * the asker can seal for a destination it has no proactive route to.
+   */
+  record RouteReply(String origin, String destination, long reqid, int hopLimit, int hops, long seqno, byte[] card)
+      implements MeshFrame {
+    public RouteReply {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(destination, "destination");
+      card = card == null ? null : card.clone();
+    }
+
+    @Override
+    public byte[] card() {
+      return card == null ? null : card.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RouteReply r && origin.equals(r.origin) && destination.equals(r.destination)
+          && reqid == r.reqid && hopLimit == r.hopLimit && hops == r.hops && seqno == r.seqno
+          && Arrays.equals(card, r.card);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(origin, destination, reqid, hopLimit, hops, seqno, Arrays.hashCode(card));
+    }
+
+    @Override
+    public String toString() {
+      return "RouteReply[" + origin + "->" + destination + " reqid=" + reqid + " hopLimit=" + hopLimit + " hops="
+          + hops + " seqno=" + seqno + (card == null ? "" : " card") + "]";
     }
   }
 

@@ -18,6 +18,8 @@ import org.p2pchat.mesh.MeshFrame.Data;
 import org.p2pchat.mesh.MeshFrame.Hello;
 import org.p2pchat.mesh.MeshFrame.Mode;
 import org.p2pchat.mesh.MeshFrame.Route;
+import org.p2pchat.mesh.MeshFrame.RouteReply;
+import org.p2pchat.mesh.MeshFrame.RouteRequest;
 import org.p2pchat.mesh.MeshFrame.Routes;
 import org.p2pchat.mesh.MeshFrame.SeqnoRequest;
 import org.p2pchat.mesh.internal.SeenCache;
@@ -36,6 +38,10 @@ import org.p2pchat.mesh.internal.TokenBucket;
  * hop limit and a seen cache only; payloads are opaque (sealed by {@link EndToEnd}). The driver calls
  * {@link #tick} at least every {@code helloIntervalMillis / 4} (100 ms recommended); route changes are sent at
  * the next tick.
+ *
+ * <p>A node whose table is full (more destinations than {@code maxRoutes}) finds routes to the others on demand
+ * ({@link Discovery}, after AODV): a message to such a destination waits for a route reply, and goes by the
+ * bounded flood only if none comes.
  */
 public final class MeshNode {
   private static final int MAX_NAME = 64;
@@ -75,6 +81,9 @@ public final class MeshNode {
   /** Routing-table entries per metric (the last bucket: unreachable), so the farthest is found without a scan. */
   private final int[] perMetric;
   private List<MeshAction> out = new ArrayList<>();
+  private final Discovery discovery;
+  /** When the table last refused or evicted a destination for lack of room (MIN_VALUE: never). */
+  private long tableFullAt = Long.MIN_VALUE;
 
   public MeshNode(String self, MeshConfig config, EndToEnd endToEnd) {
     this(self, config, endToEnd, null);
@@ -99,6 +108,7 @@ public final class MeshNode {
     this.perMetric = new int[config.hopLimit() + 2];
     this.seen = new SeenCache(config.seenCacheSize(), config.seenTtlMillis());
     this.delivered = new SeenCache(config.seenCacheSize(), config.seenTtlMillis());
+    this.discovery = new Discovery(this, config, self);
   }
 
   public String name() {
@@ -134,6 +144,7 @@ public final class MeshNode {
   public List<MeshAction> linkDown(long now, String neighbour) {
     if (neighbours.remove(neighbour) != null) {
       loseNeighbour(neighbour, now);
+      discovery.neighbourGone(neighbour);
     }
     return drain();
   }
@@ -146,7 +157,8 @@ public final class MeshNode {
     }
     nb.lastHeard = now;
     boolean control = frame instanceof Hello || frame instanceof Routes || frame instanceof SeqnoRequest;
-    if (!(control ? nb.control : nb.relay).tryTake(now)) {
+    boolean discovering = frame instanceof RouteRequest || frame instanceof RouteReply;
+    if (!(control ? nb.control : discovering ? nb.discovery : nb.relay).tryTake(now)) {
       return dropped(from, DropReason.RATE_LIMITED);
     }
     if (frame instanceof Data d && !originBucket(d.origin(), now).tryTake(now)
@@ -159,6 +171,10 @@ public final class MeshNode {
       onRoutes(now, from, r);
     } else if (frame instanceof SeqnoRequest q) {
       onSeqnoRequest(now, from, q);
+    } else if (frame instanceof RouteRequest q) {
+      discovery.onRequest(now, from, q);
+    } else if (frame instanceof RouteReply p) {
+      discovery.onReply(now, from, p);
     } else if (frame instanceof Data d) {
       onData(now, from, d);
     } else if (frame instanceof Ack a) {
@@ -202,8 +218,31 @@ public final class MeshNode {
         send(n, update);
       }
     }
+    discovery.tick(now);
     checkPending(now);
     return drain();
+  }
+
+  /**
+   * Starts route discovery for destination if this node's table is full and it has no route to it or no key
+   * card for it (the driver calls it before {@link #send} to learn the destination's card; see {@link #card}).
+   */
+  public List<MeshAction> discover(long now, String destination) {
+    if (validName(destination) && !destination.equals(self)
+        && (!hasAnyRoute(now, destination) || card(destination).isEmpty()) && discoveryUseful(now)) {
+      discovery.start(now, destination);
+    }
+    return drain();
+  }
+
+  /** Whether a route discovery for destination is under way. */
+  public boolean discovering(String destination) {
+    return discovery.searching(destination);
+  }
+
+  /** The longest a route discovery takes before giving up (every ring's wait). */
+  public long discoveryBoundMillis() {
+    return discovery.boundMillis();
   }
 
   /** The user sends payload to destination; the message id is ours (a counter). */
@@ -261,7 +300,22 @@ public final class MeshNode {
    */
   public Optional<byte[]> card(String destination) {
     Entry e = routes.get(destination);
-    return e == null || !e.reachable() || e.card == null ? Optional.empty() : Optional.of(e.card.clone());
+    if (e != null && e.reachable() && e.card != null) {
+      return Optional.of(e.card.clone());
+    }
+    Discovery.Found f = discovery.peek(Long.MIN_VALUE, destination);
+    return f == null || f.card == null ? Optional.empty() : Optional.of(f.card.clone());
+  }
+
+  /** The route discovery found to destination (not in the proactive table), if one is held. */
+  public Optional<RouteView> discoveredRoute(String destination) {
+    Discovery.Found f = discovery.peek(Long.MIN_VALUE, destination);
+    return f == null ? Optional.empty() : Optional.of(new RouteView(destination, f.nextHop, f.metric, f.seqno));
+  }
+
+  /** Routes found by discovery held (bounded by discoveredRoutes). */
+  public int discoveredSize() {
+    return discovery.size();
   }
 
   /** Routing-table entries held, reachable or being retracted (bounded by maxRoutes). */
@@ -340,9 +394,12 @@ public final class MeshNode {
     }
     int via = m + 1;
     if (e == null) {
-      if (routes.size() >= config.maxRoutes() && !evictFartherThan(via)) {
-        count(DropReason.TABLE_FULL);
-        return;
+      if (routes.size() >= config.maxRoutes()) {
+        tableFullAt = now; // there are destinations beyond the table: discovery is worth its cost
+        if (!evictFartherThan(via)) {
+          count(DropReason.TABLE_FULL);
+          return;
+        }
       }
       e = new Entry(dest);
       routes.put(dest, e);
@@ -552,6 +609,7 @@ public final class MeshNode {
       increment(MeshCounter.NEIGHBOURS_DECLARED_DEAD);
       out.add(new MeshAction.NeighbourDead(n));
       loseNeighbour(n, now);
+      discovery.neighbourGone(n);
     }
   }
 
@@ -621,6 +679,12 @@ public final class MeshNode {
       count(DropReason.DUPLICATE);
       return;
     }
+    if (d.mode() == Mode.ROUTED && !hasRoute(d.origin())) {
+      // A routed copy came along a loop-free path: its last hop leads back to the origin, at the hops it
+      // travelled. Without it an acknowledgement to an origin beyond our table (tables are not symmetric)
+      // would have to flood.
+      discovery.learnWayBack(d.origin(), from, config.hopLimit() - d.hopLimit() + 1, now);
+    }
     if (d.destination().equals(self)) {
       Optional<byte[]> plain = endToEnd.open(d.origin(), d.id(), d.payload());
       if (plain.isEmpty()) {
@@ -633,19 +697,18 @@ public final class MeshNode {
       } else {
         count(DropReason.DUPLICATE); // delivered before; acknowledge again, the first ack may be lost
       }
-      Entry back = routes.get(d.origin());
-      Mode mode = d.mode() == Mode.ROUTED && back != null && back.reachable() ? Mode.ROUTED : Mode.FLOOD;
+      Mode mode = d.mode() == Mode.ROUTED && hasAnyRoute(now, d.origin()) ? Mode.ROUTED : Mode.FLOOD;
       Ack ack = new Ack(self, d.origin(), d.id(), d.attempt(), config.hopLimit(), mode,
           endToEnd.ackProof(d.origin(), d.id()));
       seen.firstSighting(ackKey(ack), now);
-      forward(ack, ack.mode(), ack.destination(), null);
+      forward(now, ack, ack.mode(), ack.destination(), null);
       return;
     }
     if (d.hopLimit() <= 1) {
       count(DropReason.HOP_LIMIT);
       return;
     }
-    if (forward(d.relayed(), d.mode(), d.destination(), from)) {
+    if (forward(now, d.relayed(), d.mode(), d.destination(), from)) {
       increment(MeshCounter.RELAYED_DATA);
     }
   }
@@ -679,21 +742,18 @@ public final class MeshNode {
       count(DropReason.HOP_LIMIT);
       return;
     }
-    forward(a.relayed(), a.mode(), a.destination(), from);
+    forward(now, a.relayed(), a.mode(), a.destination(), from);
   }
 
-  /** Sends frame on towards destination: along the route, or by flood; false if it went nowhere. */
-  private boolean forward(MeshFrame frame, Mode mode, String destination, String from) {
+  /**
+   * Sends frame on towards destination: along the proactive route, else the one discovery found, or by flood;
+   * false if it went nowhere.
+   */
+  private boolean forward(long now, MeshFrame frame, Mode mode, String destination, String from) {
     if (mode == Mode.FLOOD) {
       return flood(frame, from) > 0;
     }
-    Entry e = routes.get(destination);
-    String next = e == null || !e.reachable() ? null : e.nextHop;
-    if (next != null && next.equals(from)) {
-      // Never hand a frame straight back: use the alternative if it is still feasible.
-      next = e.alt != null && !e.alt.equals(from) && neighbours.containsKey(e.alt)
-          && e.feasible(e.altSeqno, e.altMetric) ? e.alt : null;
-    }
+    String next = nextHop(now, destination, from);
     if (next == null) {
       count(DropReason.NO_ROUTE);
       return false;
@@ -719,41 +779,86 @@ public final class MeshNode {
       if (now >= p.sentAt + config.deliveryDeadlineMillis()) {
         it.remove();
         out.add(new MeshAction.NotDelivered(p.id, p.destination, p.hadRoute ? Reason.NO_ACK : Reason.NO_ROUTE));
-      } else if (!p.flooded && (now >= p.nextAttemptAt || p.attempts == 0 && hasRoute(p.destination))) {
+      } else if (p.flooded) {
+        continue;
+      } else if (p.awaiting) {
+        if (hasAnyRoute(now, p.destination) || now >= p.nextAttemptAt
+            || p.discovering && !discovery.searching(p.destination)) {
+          p.awaiting = false;
+          transmit(p, now);
+        }
+      } else if (now >= p.nextAttemptAt) {
         attempt(p, now);
       }
     }
   }
 
   /**
-   * Sends the next attempt of p (without a route at first, after waiting up to a third of ackTimeout for one).
-   * Attempts 0, 1 and 2 (at 0, ackTimeout and twice that) go along the route
-   * then selected, so a relay found dead in the meantime is routed around; the last attempt, halfway from
-   * there to the deadline, or the first one without a route, is a bounded flood. Nothing follows a flood.
+   * The time for p's next attempt has come. Without any route at first, it waits for one (a route discovery if
+   * the table is full, else up to a third of ackTimeout: tables may be converging after a link came up or two
+   * meshes merged); a retry over a route discovery found asks again first (the path may have broken: there
+   * are no route errors in this version).
    */
   private void attempt(Pending p, long now) {
-    Entry route = routes.get(p.destination);
-    boolean haveRoute = route != null && route.reachable();
-    if (!haveRoute && p.attempts == 0 && !p.waited) {
-      // Tables may be converging (a link just came up, two meshes just merged): wait a little for a route
-      // before paying for a flood; checkPending sends as soon as one appears.
-      p.waited = true;
-      p.nextAttemptAt = now + config.ackTimeoutMillis() / 3;
-      return;
+    if (!hasRoute(p.destination) && !p.routedDone) {
+      boolean found = discovery.has(now, p.destination);
+      if (p.attempts == 0 && !found && !p.waited) {
+        p.waited = true;
+        await(p, now);
+        return;
+      }
+      if (p.attempts > 0 && found && !p.rediscovered && discoveryUseful(now)) {
+        p.rediscovered = true;
+        discovery.forget(p.destination);
+        await(p, now);
+        return;
+      }
     }
-    boolean routed = haveRoute && p.attempts < ROUTED_ATTEMPTS;
+    transmit(p, now);
+  }
+
+  private void await(Pending p, long now) {
+    p.awaiting = true;
+    p.discovering = discoveryUseful(now) && discovery.start(now, p.destination);
+    long latest = p.sentAt + config.deliveryDeadlineMillis() - config.ackTimeoutMillis(); // room for the flood
+    p.nextAttemptAt = Math.min(latest,
+        now + (p.discovering ? discovery.boundMillis() : config.ackTimeoutMillis() / 3));
+    checkAwaited(p, now);
+  }
+
+  /** Sends an awaited p at once if a route is already there (a proactive one, or a discovery answered). */
+  private void checkAwaited(Pending p, long now) {
+    if (hasAnyRoute(now, p.destination)) {
+      p.awaiting = false;
+      transmit(p, now);
+    }
+  }
+
+  /**
+   * Sends p's next attempt: along the route held now (proactive, else discovered) for up to three attempts,
+   * ackTimeout apart, so a relay found dead in the meantime is routed around; then, halfway from the last
+   * routed attempt to the deadline, or at once without a route, a bounded flood. Nothing follows a flood.
+   */
+  private void transmit(Pending p, long now) {
+    String next = nextHop(now, p.destination, null);
+    boolean routed = next != null && !p.routedDone;
     int attempt = p.attempts++;
     Data data = new Data(self, p.destination, p.id, attempt, config.hopLimit(), routed ? Mode.ROUTED : Mode.FLOOD,
         p.sealed);
     seen.firstSighting(dataKey(data), now);
     if (routed) {
       p.hadRoute = true;
-      // The flood comes halfway from the last routed attempt to the deadline (8 s at the defaults), so that
-      // its acknowledgement has time to come back.
-      long lastRouted = now;
-      p.nextAttemptAt = p.attempts < ROUTED_ATTEMPTS ? now + config.ackTimeoutMillis()
-          : lastRouted + (p.sentAt + config.deliveryDeadlineMillis() - lastRouted) / 2;
-      send(route.nextHop, data);
+      long deadline = p.sentAt + config.deliveryDeadlineMillis();
+      long nextRouted = now + config.ackTimeoutMillis();
+      if (p.attempts >= ROUTED_ATTEMPTS || nextRouted > deadline - config.ackTimeoutMillis()) {
+        // The flood comes halfway from the last routed attempt to the deadline (8 s at the defaults), so that
+        // its acknowledgement has time to come back.
+        p.routedDone = true;
+        p.nextAttemptAt = now + (deadline - now) / 2;
+      } else {
+        p.nextAttemptAt = nextRouted;
+      }
+      send(next, data);
     } else {
       increment(attempt > 0 ? MeshCounter.FLOOD_RETRIES : MeshCounter.FLOODS_WITHOUT_ROUTE);
       p.flooded = true;
@@ -762,6 +867,73 @@ public final class MeshNode {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /**
+   * The next hop towards destination, never avoid: the proactive route (or its feasible alternative), else
+   * the route discovery found (renewed by this use); null if neither.
+   */
+  private String nextHop(long now, String destination, String avoid) {
+    String next = proactiveNextHop(destination, avoid);
+    return next != null ? next : discovery.use(now, destination, avoid);
+  }
+
+  /** The proactive next hop towards destination other than avoid (the alternative if need be), or null. */
+  String proactiveNextHop(String destination, String avoid) {
+    Entry e = routes.get(destination);
+    String next = e == null || !e.reachable() ? null : e.nextHop;
+    if (next != null && next.equals(avoid)) {
+      // Never hand a frame straight back: use the alternative if it is still feasible.
+      next = e.alt != null && !e.alt.equals(avoid) && neighbours.containsKey(e.alt)
+          && e.feasible(e.altSeqno, e.altMetric) ? e.alt : null;
+    }
+    return next;
+  }
+
+  int proactiveMetric(String destination) {
+    Entry e = routes.get(destination);
+    return e == null || !e.reachable() ? MeshFrame.INFINITY : e.metric;
+  }
+
+  private boolean hasAnyRoute(long now, String destination) {
+    return hasRoute(destination) || discovery.has(now, destination);
+  }
+
+  /**
+   * Discovery only pays when the table is full or recently had to leave destinations out: otherwise it holds
+   * every reachable destination. (Full counts too: a neighbour whose own table is full advertises no farther.)
+   */
+  private boolean discoveryUseful(long now) {
+    return routes.size() >= config.maxRoutes()
+        || tableFullAt != Long.MIN_VALUE && now - tableFullAt <= config.routeExpiryMillis();
+  }
+
+  boolean isNeighbour(String name) {
+    return name != null && neighbours.containsKey(name);
+  }
+
+  Set<String> neighbourNames() {
+    return neighbours.keySet();
+  }
+
+  byte[] selfCard() {
+    return selfCard == null ? null : selfCard.clone();
+  }
+
+  void sendFrame(String neighbour, MeshFrame frame) {
+    send(neighbour, frame);
+  }
+
+  void dropFrame(String from, DropReason reason) {
+    drop(from, reason);
+  }
+
+  void countDrop(DropReason reason) {
+    count(reason);
+  }
+
+  void countFrame(MeshCounter counter) {
+    increment(counter);
+  }
 
   private boolean hasRoute(String destination) {
     Entry e = routes.get(destination);
@@ -777,6 +949,10 @@ public final class MeshNode {
       counters.merge(MeshCounter.SENT_ROUTE_ENTRIES, (long) r.routes().size(), Long::sum);
     } else if (frame instanceof SeqnoRequest) {
       increment(MeshCounter.SENT_SEQNO_REQUEST);
+    } else if (frame instanceof RouteRequest) {
+      increment(MeshCounter.SENT_ROUTE_REQUEST);
+    } else if (frame instanceof RouteReply) {
+      increment(MeshCounter.SENT_ROUTE_REPLY);
     } else if (frame instanceof Data) {
       increment(MeshCounter.SENT_DATA);
     } else if (frame instanceof Ack) {
@@ -854,6 +1030,7 @@ public final class MeshNode {
     final String name;
     final TokenBucket relay;
     final TokenBucket control;
+    final TokenBucket discovery;
     long lastHeard;
 
     Neighbour(String name, long now) {
@@ -862,6 +1039,8 @@ public final class MeshNode {
       this.relay = new TokenBucket(config.relayPerNeighbourPerSecond(), 2 * config.relayPerNeighbourPerSecond(), now);
       this.control = new TokenBucket(config.controlPerNeighbourPerSecond(), 2 * config.controlPerNeighbourPerSecond(),
           now);
+      this.discovery = new TokenBucket(config.discoveryPerNeighbourPerSecond(),
+          2 * config.discoveryPerNeighbourPerSecond(), now);
     }
   }
 
@@ -939,6 +1118,13 @@ public final class MeshNode {
     boolean hadRoute;
     boolean flooded;
     boolean waited;
+    /** Waiting for a route (until nextAttemptAt) before the next attempt. */
+    boolean awaiting;
+    /** ... and a route discovery was started for it. */
+    boolean discovering;
+    boolean rediscovered;
+    /** The routed attempts are over: the next one is the flood. */
+    boolean routedDone;
 
     Pending(String destination, String id, byte[] sealed, long sentAt) {
       this.destination = destination;

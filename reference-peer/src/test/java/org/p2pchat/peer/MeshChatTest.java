@@ -26,6 +26,7 @@ import org.p2pchat.identity.HandshakeFields;
 import org.p2pchat.identity.IdentityKeyPair;
 import org.p2pchat.identity.InitiatorHandshake;
 import org.p2pchat.identity.KnownPeers;
+import org.p2pchat.mesh.MeshConfig;
 import org.p2pchat.mesh.RouteView;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.protocol.MessageType;
@@ -56,6 +57,13 @@ class MeshChatTest {
 
   private ChatPeer peer(String name, Screen screen, boolean mesh) throws Exception {
     ChatPeer p = ChatPeer.builder().name(name).noServer(true).autoAccept(true).output(screen).mesh(mesh)
+        .identity(IdentityKeyPair.generate(RawIdentityPeer.RANDOM), KnownPeers.inMemory()).build().start();
+    open.add(p);
+    return p;
+  }
+
+  private ChatPeer peer(String name, Screen screen, MeshConfig config) throws Exception {
+    ChatPeer p = ChatPeer.builder().name(name).noServer(true).autoAccept(true).output(screen).meshConfig(config)
         .identity(IdentityKeyPair.generate(RawIdentityPeer.RANDOM), KnownPeers.inMemory()).build().start();
     open.add(p);
     return p;
@@ -136,6 +144,33 @@ class MeshChatTest {
     eventually(() -> !reaches(patchouli, "yuuka"), MESH_WAIT, "yuuka's route withdrawn after DISCONNECT");
     patchouli.execute("chat message yuuka Still there?");
     shows(ps, "not delivered to yuuka: no route through the mesh (\"list network\" shows who is reachable)");
+  }
+
+  @Test
+  void aDestinationBeyondAFullTableIsFoundOnDemandWithItsKeyCard() throws Exception {
+    // Two routes per peer: on a line of five, each end knows only its two nearest; the far end is found by a
+    // route request, and its reply brings the key card the message is sealed for.
+    MeshConfig two = MeshConfig.builder().maxRoutes(2).build();
+    String[] names = {"patchouli", "alice", "marisa", "reimu", "yuuka"};
+    Screen[] screens = new Screen[names.length];
+    ChatPeer[] peers = new ChatPeer[names.length];
+    for (int i = 0; i < names.length; i++) {
+      screens[i] = new Screen(names[i]);
+      peers[i] = peer(names[i], screens[i], two);
+    }
+    for (int i = 0; i + 1 < names.length; i++) {
+      link(peers[i], screens[i], peers[i + 1], screens[i + 1]);
+    }
+    eventually(() -> reaches(peers[0], "marisa", 2, "alice") && reaches(peers[4], "marisa", 2, "reimu"), MESH_WAIT,
+        "the nearest two at each end");
+    assertFalse(reaches(peers[0], "yuuka"), "yuuka is beyond patchouli's table");
+    peers[0].execute("chat message yuuka Hello from afar");
+    shows(screens[4], "patchouli: Hello from afar (via reimu)");
+    peers[4].execute("chat message patchouli And back");
+    shows(screens[0], "yuuka: And back (via alice)");
+    assertEquals(1, count(screens[4], "patchouli: Hello from afar (via reimu)"), screens[4].lines().toString());
+    assertFalse(screens[0].lines().stream().anyMatch(l -> l.startsWith("not delivered") || l.startsWith("refused")),
+        screens[0].lines().toString());
   }
 
   @Test

@@ -110,6 +110,11 @@ final class FastCheck {
         return required(data, "peername", "destination", "seqno", "hoplimit") && peername(data, "peername")
             && peername(data, "destination") && integer(data.get("seqno"), 0, MAX_MESH_SEQNO)
             && integer(data.get("hoplimit"), 1, 255);
+      case MESH_ROUTE_REQUEST:
+        return meshDiscovery(data) && (!data.has("card") || b64(data.get("card"), 171, LAST_OF_32));
+      case MESH_ROUTE_REPLY:
+        return meshDiscovery(data) && (!data.has("seqno") || integer(data.get("seqno"), 0, MAX_MESH_SEQNO))
+            && (!data.has("card") || b64(data.get("card"), 171, LAST_OF_32));
       case MESH_DATA:
         return meshRelayed(data, "payload");
       case MESH_ACK:
@@ -121,6 +126,14 @@ final class FastCheck {
   }
 
   private static final long MAX_MESH_SEQNO = (1L << 52) - 1;
+
+  /** MESH_ROUTE_REQUEST / MESH_ROUTE_REPLY: the fields they share. */
+  private static boolean meshDiscovery(JsonNode data) {
+    return required(data, "peername", "origin", "destination", "reqid", "hoplimit", "hops")
+        && peername(data, "peername") && peername(data, "origin") && peername(data, "destination")
+        && integer(data.get("reqid"), 0, MAX_MESH_SEQNO) && integer(data.get("hoplimit"), 1, 255)
+        && integer(data.get("hops"), 0, 255);
+  }
 
   /** MESH_ROUTES routes: at most 1,025 entries, each a route with an optional key card. */
   private static boolean meshRoutes(JsonNode routes) {

@@ -27,6 +27,8 @@ import org.p2pchat.protocol.model.MeshAck;
 import org.p2pchat.protocol.model.MeshData;
 import org.p2pchat.protocol.model.MeshHello;
 import org.p2pchat.protocol.model.MeshRoutes;
+import org.p2pchat.protocol.model.MeshRouteReply;
+import org.p2pchat.protocol.model.MeshRouteRequest;
 import org.p2pchat.protocol.model.MeshSeqnoRequest;
 import org.p2pchat.protocol.model.Register;
 import org.p2pchat.protocol.model.RegisterError;
@@ -64,6 +66,8 @@ public enum MessageType {
   MESH_HELLO("MESH_HELLO", "mesh-hello", MeshHello.class),
   MESH_ROUTES("MESH_ROUTES", "mesh-routes", MeshRoutes.class),
   MESH_SEQNO_REQUEST("MESH_SEQNO_REQUEST", "mesh-seqno-request", MeshSeqnoRequest.class),
+  MESH_ROUTE_REQUEST("MESH_ROUTE_REQUEST", "mesh-route-request", MeshRouteRequest.class),
+  MESH_ROUTE_REPLY("MESH_ROUTE_REPLY", "mesh-route-reply", MeshRouteReply.class),
   MESH_DATA("MESH_DATA", "mesh-data", MeshData.class),
   MESH_ACK("MESH_ACK", "mesh-ack", MeshAck.class);
 

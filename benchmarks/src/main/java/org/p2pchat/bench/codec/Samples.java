@@ -64,6 +64,11 @@ public final class Samples {
               .withSeqno(7L).withMetric(1)));
       case MESH_SEQNO_REQUEST -> new org.p2pchat.protocol.model.MeshSeqnoRequest().withPeername("patchouli")
           .withDestination("yuuka").withSeqno(8L).withHoplimit(16);
+      case MESH_ROUTE_REQUEST -> new org.p2pchat.protocol.model.MeshRouteRequest().withPeername("alice")
+          .withOrigin("patchouli").withDestination("yuuka").withReqid(1543536000000L).withHoplimit(3).withHops(1);
+      case MESH_ROUTE_REPLY -> new org.p2pchat.protocol.model.MeshRouteReply().withPeername("alice")
+          .withOrigin("yuuka").withDestination("patchouli").withReqid(1543536000000L).withHoplimit(15).withHops(1)
+          .withSeqno(7L);
       case MESH_DATA -> new org.p2pchat.protocol.model.MeshData().withPeername("alice").withOrigin("patchouli")
           .withDestination("yuuka").withId("3q2-7wAAAAB9AAAAAAAAAA").withAttempt(0).withHoplimit(15)
           .withMode(org.p2pchat.protocol.model.MeshData.Mode.ROUTED).withPayload("A".repeat(340));

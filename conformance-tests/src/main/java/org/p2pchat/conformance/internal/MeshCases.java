@@ -24,6 +24,8 @@ import org.p2pchat.protocol.model.ChatRequest;
 import org.p2pchat.protocol.model.MeshData;
 import org.p2pchat.protocol.model.MeshHello;
 import org.p2pchat.protocol.model.MeshRoute;
+import org.p2pchat.protocol.model.MeshRouteReply;
+import org.p2pchat.protocol.model.MeshRouteRequest;
 import org.p2pchat.protocol.model.MeshRoutes;
 
 /**
@@ -54,6 +56,12 @@ final class MeshCases {
             MeshCases::relayOnce),
         Case.of(info("mesh.relay.hop-limit", "A MESH_DATA whose hop limit would reach 0 is not relayed",
             Rules.MESH_RELAY), MeshCases::hopLimit),
+        Case.of(info("mesh.discovery.relayed", "A MESH_ROUTE_REQUEST for the other neighbour is passed on to it once "
+            + "(hops + 1), the same request again is not, and the MESH_ROUTE_REPLY coming back is passed to the asker "
+            + "(hops + 1, hoplimit - 1)", Rules.MESH_DISCOVERY), MeshCases::discoveryRelayed),
+        Case.of(info("mesh.discovery.answered", "A MESH_ROUTE_REQUEST for the target itself gets one MESH_ROUTE_REPLY "
+            + "from it to the asking neighbour (same reqid, hops 0)", Rules.MESH_DISCOVERY),
+            MeshCases::discoveryAnswered),
         Case.of(info("mesh.never-to-2018", "A 2018-style chat partner (no features) never receives a mesh type",
             Rules.MESH), MeshCases::neverTo2018));
   }
@@ -177,6 +185,74 @@ final class MeshCases {
       throw CaseFailure.fail("a MESH_DATA with hoplimit 2 relayed to mesh B", "none came");
     }
     return "hoplimit 1 was not relayed; hoplimit 2 was";
+  }
+
+  private static String discoveryRelayed(CaseRun run) throws Exception {
+    List<Arrival> seen = new ArrayList<>();
+    Neighbour a = link(run, "mesh A", seen);
+    Neighbour b = link(run, "mesh B", seen);
+    awaitRoute(run, seen, a, b);
+    long reqid = Math.abs(RANDOM.nextLong() % (1L << 52));
+    MeshRouteRequest request = new MeshRouteRequest().withPeername(a.name()).withOrigin(a.name())
+        .withDestination(b.name()).withReqid(reqid).withHoplimit(2).withHops(0);
+    run.send(request);
+    Arrival passed = await(run, seen, x -> x.isAt(b.endpoint()) && x.type() == MessageType.MESH_ROUTE_REQUEST,
+        MESH_WAIT);
+    if (passed == null) {
+      throw CaseFailure.fail("the MESH_ROUTE_REQUEST passed on to mesh B", "none within " + MESH_WAIT.toMillis()
+          + " ms");
+    }
+    MeshRouteRequest got = passed.as(MeshRouteRequest.class);
+    if (!got.getOrigin().equals(a.name()) || got.getReqid() != reqid || got.getHops() != 1
+        || !got.getDestination().equals(b.name())) {
+      throw CaseFailure.fail("origin, destination and reqid unchanged, hops 1", "got " + passed.describe());
+    }
+    run.send(request); // the very same request again: handled once
+    List<Arrival> after = collect(run, seen, MESH_WAIT);
+    if (after.stream().anyMatch(x -> x.type() == MessageType.MESH_ROUTE_REQUEST)) {
+      throw CaseFailure.fail("the same request not passed on again", "got " + after.stream()
+          .filter(x -> x.type() == MessageType.MESH_ROUTE_REQUEST).findFirst().orElseThrow().describe());
+    }
+    run.send(new MeshRouteReply().withPeername(b.name()).withOrigin(b.name()).withDestination(a.name())
+        .withReqid(reqid).withHoplimit(16).withHops(0).withSeqno(1L));
+    Arrival reply = await(run, seen, x -> x.isAt(a.endpoint()) && x.type() == MessageType.MESH_ROUTE_REPLY,
+        MESH_WAIT);
+    if (reply == null) {
+      throw CaseFailure.fail("mesh B's MESH_ROUTE_REPLY passed on to mesh A", "none within " + MESH_WAIT.toMillis()
+          + " ms");
+    }
+    MeshRouteReply r = reply.as(MeshRouteReply.class);
+    if (!r.getOrigin().equals(b.name()) || r.getReqid() != reqid || r.getHops() != 1 || r.getHoplimit() != 15) {
+      throw CaseFailure.fail("origin and reqid unchanged, hops 1, hoplimit 15", "got " + reply.describe());
+    }
+    return "the request went on to mesh B once (hops 1) and its reply back to mesh A (hops 1, hoplimit 15)";
+  }
+
+  private static String discoveryAnswered(CaseRun run) throws Exception {
+    List<Arrival> seen = new ArrayList<>();
+    Neighbour a = link(run, "mesh A", seen);
+    String target = seen.stream().filter(x -> x.isAt(a.endpoint()) && x.type() == MessageType.MESH_HELLO)
+        .map(x -> x.tree().get("msgdata").path("peername").asText()).findFirst().orElseThrow();
+    long reqid = Math.abs(RANDOM.nextLong() % (1L << 52));
+    run.send(new MeshRouteRequest().withPeername(a.name()).withOrigin(a.name()).withDestination(target)
+        .withReqid(reqid).withHoplimit(2).withHops(0));
+    Arrival reply = await(run, seen, x -> x.isAt(a.endpoint()) && x.type() == MessageType.MESH_ROUTE_REPLY,
+        MESH_WAIT);
+    if (reply == null) {
+      throw CaseFailure.fail("a MESH_ROUTE_REPLY from " + target + " at mesh A", "none within "
+          + MESH_WAIT.toMillis() + " ms");
+    }
+    MeshRouteReply r = reply.as(MeshRouteReply.class);
+    if (!r.getOrigin().equals(target) || !r.getDestination().equals(a.name()) || r.getReqid() != reqid
+        || r.getHops() != 0) {
+      throw CaseFailure.fail("origin " + target + ", destination mesh A, the same reqid, hops 0",
+          "got " + reply.describe());
+    }
+    List<Arrival> after = collect(run, seen, MESH_WAIT);
+    if (after.stream().anyMatch(x -> x.type() == MessageType.MESH_ROUTE_REPLY)) {
+      throw CaseFailure.fail("one reply", "a second came");
+    }
+    return target + " answered mesh A's request once (hops 0)";
   }
 
   private static String neverTo2018(CaseRun run) throws Exception {

@@ -52,6 +52,9 @@ final class Rules {
       + "hoplimit - 1, and drops it when the hop limit would reach 0");
   static final Rule MESH_ROUTES = new Rule("rule-mesh-routes", "MESH_HELLO on link up and every interval; learnt "
       + "routes advertised on with metric + 1");
+  static final Rule MESH_DISCOVERY = new Rule("rule-mesh-discovery", "A MESH_ROUTE_REQUEST is handled once per "
+      + "(origin, reqid): answered by its destination, otherwise passed on with hops + 1; a MESH_ROUTE_REPLY goes "
+      + "back the way its request came");
 
   static final Rule ID_SERVER_NAMES = new Rule("rule-identity-server-names", "identity-v1 server: a keyed, signed "
       + "REGISTER binds the name to its key; EXIT_NETWORK and LISTPEER for a keyed name count only when signed by "

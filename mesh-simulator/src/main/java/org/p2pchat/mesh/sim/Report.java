@@ -17,12 +17,12 @@ final class Report {
     Result r = row.result();
     return String.format(Locale.ROOT,
         "%6d nodes %-16s delivered %5.1f%% (%d/%d) dup %d loops %d silent %d | latency p50 %d p99 %d ms | hops p50 %d"
-            + " p99 %d | sends/delivery %.2f vs shortest %.2f (x%.2f) | routes/node %.0f max %d | control %.2f"
+            + " p99 %d | sends/delivery %.2f vs shortest %.2f (x%.2f) | discovery %.1f, acks %.1f /delivery | routes/node %.0f max %d | control %.2f"
             + " frames %.0f entries /node/s | flooded %d no route, %d retry%s | %d ms",
         row.nodes(), row.name(), 100 * r.deliveryRatio(), r.delivered(), r.connected(), r.duplicates(),
         r.routedLoops(), r.silent(), r.latencyP50(), r.latencyP99(), r.hopsP50(), r.hopsP99(),
-        r.dataSendsPerDelivery(), r.shortestPathMean(), r.amplification(), r.routeStateMean(), r.routeStateMax(),
-        r.controlFramesPerNodeSecond(), r.routeEntriesPerNodeSecond(), r.floodedNoRoute(), r.floodedRetry(),
+        r.dataSendsPerDelivery(), r.shortestPathMean(), r.amplification(), r.discoveryFramesPerDelivery(),
+        r.ackSendsPerDelivery(), r.routeStateMean(), r.routeStateMax(), r.controlFramesPerNodeSecond(), r.routeEntriesPerNodeSecond(), r.floodedNoRoute(), r.floodedRetry(),
         r.mergeMillis() >= 0 ? " | merged in " + r.mergeMillis() + " ms" : "", r.wallMillis());
   }
 
@@ -36,7 +36,10 @@ final class Report {
         .append("the timer ticks every ").append(Simulation.TICK_MILLIS).append(" ms, default configuration (hello ")
         .append(c.helloIntervalMillis()).append(" ms, dead after ").append(c.deadAfterHellos())
         .append(" hellos, full table every ").append(c.updateIntervalMillis()).append(" ms, hop limit ")
-        .append(c.hopLimit()).append(", at most ").append(c.maxRoutes()).append(" routes per node, routed attempts every ")
+        .append(c.hopLimit()).append(", at most ").append(c.maxRoutes()).append(" routes per node; beyond them, ")
+        .append("route discovery in rings of 2, 4, 8 and ").append(c.hopLimit()).append(" hops, ")
+        .append(c.discoveryWaitMillis()).append(" ms each, at most ").append(c.discoveredRoutes())
+        .append(" discovered routes per node; routed attempts every ")
         .append(c.ackTimeoutMillis()).append(" ms then one bounded flood, deadline ")
         .append(c.deliveryDeadlineMillis()).append(" ms). See docs/mesh.md for the design.\n\n");
     b.append("Random graphs: a random spanning tree plus random links, 4 links per node on average; messages between ")
@@ -45,22 +48,25 @@ final class Report {
         .append("halves joined by one new link a third of the way into the traffic. Ratios count messages between ")
         .append("nodes that were connected when sent.\n\n");
     b.append("| nodes | run | delivered | dup / loops / silent | latency p50 / p99 | hops p50 / p99 ")
-        .append("| data sends per delivery | ÷ shortest path | routes per node (mean / max) ")
+        .append("| data sends per delivery | ÷ shortest path | discovery frames per delivery | ack sends per delivery | routes per node (mean / max) ")
         .append("| control frames / node / s | route entries / node / s | flooded (no route / retry) | merge |\n");
-    b.append("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    b.append("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row row : rows) {
       Result r = row.result();
       b.append(String.format(Locale.ROOT,
-          "| %,d | %s | %.2f %% (%d / %d) | %d / %d / %d | %d / %d ms | %d / %d | %.2f | %.2f | %.0f / %d | %.2f | %.0f | %d / %d | %s |%n",
+          "| %,d | %s | %.2f %% (%d / %d) | %d / %d / %d | %d / %d ms | %d / %d | %.2f | %.2f | %.1f | %.1f | %.0f / %d | %.2f | %.0f | %d / %d | %s |%n",
           row.nodes(), row.name(), 100 * r.deliveryRatio(), r.delivered(), r.connected(), r.duplicates(),
           r.routedLoops(), r.silent(), r.latencyP50(), r.latencyP99(), r.hopsP50(), r.hopsP99(),
-          r.dataSendsPerDelivery(), r.amplification(), r.routeStateMean(), r.routeStateMax(),
+          r.dataSendsPerDelivery(), r.amplification(), r.discoveryFramesPerDelivery(), r.ackSendsPerDelivery(),
+          r.routeStateMean(), r.routeStateMax(),
           r.controlFramesPerNodeSecond(), r.routeEntriesPerNodeSecond(), r.floodedNoRoute(), r.floodedRetry(),
           r.mergeMillis() >= 0 ? r.mergeMillis() + " ms" : "–"));
     }
     b.append("\n*dup*: deliveries beyond the first; *loops*: routed frames that reached a node twice; *silent*: ")
         .append("messages whose live sender was told neither delivered nor not delivered — all three are ")
-        .append("invariants and must be 0. *Merge*: time from the joining link until 99 % of 200 sampled ")
+        .append("invariants and must be 0. *Data sends*: MESH_DATA frames only; *ack sends*: MESH_ACK frames (routed back, or flooded when the destination has no way back). *Discovery frames*: MESH_ROUTE_REQUEST ")
+        .append("and MESH_ROUTE_REPLY frames sent after the warm-up, divided by the deliveries (they are in the ")
+        .append("control frames too). *Merge*: time from the joining link until 99 % of 200 sampled ")
         .append("cross-partition pairs had a route.\n\n");
     b.append("## Convergence on the seed's chain\n\n");
     b.append("A control round is one timer tick (").append(Simulation.TICK_MILLIS)

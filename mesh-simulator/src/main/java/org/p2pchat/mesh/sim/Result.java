@@ -18,9 +18,13 @@ package org.p2pchat.mesh.sim;
  * @param hopsP99 99th percentile hops
  * @param dataSendsPerDelivery data frames sent per delivered message
  * @param shortestPathMean mean shortest-path hops of the delivered messages at send time
+ * @param discoveryFramesPerDelivery route request and reply frames sent (after warm-up) per delivered message;
+ *     they are counted in the control frames too
+ * @param ackSendsPerDelivery acknowledgement frames sent (after warm-up) per delivered message: routed, one per
+ *     hop back; a flooded one costs about two per link
  * @param routeStateMean routing-table entries per live node at the end, mean
  * @param routeStateMax and maximum
- * @param controlFramesPerNodeSecond hello, route and seqno-request frames sent per node per second after warm-up
+ * @param controlFramesPerNodeSecond hello, route, seqno-request, route-request and route-reply frames sent per node per second after warm-up
  * @param routeEntriesPerNodeSecond route entries inside those frames per node per second
  * @param floodedNoRoute connected messages that went by flood at once, no route being known
  * @param floodedRetry connected messages whose routed attempts brought no ack, so the last attempt flooded
@@ -30,7 +34,8 @@ package org.p2pchat.mesh.sim;
  */
 public record Result(long seed, int sent, int connected, int delivered, int duplicates, int routedLoops, int silent,
     int falseAcks, long latencyP50, long latencyP99, int hopsP50, int hopsP99, double dataSendsPerDelivery,
-    double shortestPathMean, double routeStateMean, int routeStateMax, double controlFramesPerNodeSecond,
+    double shortestPathMean, double discoveryFramesPerDelivery, double ackSendsPerDelivery,
+    double routeStateMean, int routeStateMax, double controlFramesPerNodeSecond,
     double routeEntriesPerNodeSecond, int floodedNoRoute, int floodedRetry, long mergeMillis, long wallMillis) {
 
   public double deliveryRatio() {

@@ -49,6 +49,8 @@ public final class Simulation {
   private long now;
   private long controlFrames;
   private long routeEntries;
+  private long discoveryFrames;
+  private long ackSends;
   private int duplicates;
   private int routedLoops;
   private Link bridge;
@@ -252,6 +254,10 @@ public final class Simulation {
           m.floodAttempt = d.attempt();
         }
       }
+    } else if (f instanceof MeshFrame.Ack) {
+      if (now >= scenario.warmupMillis()) {
+        ackSends++;
+      }
     } else if (f instanceof MeshFrame.Routes r) {
       if (now >= scenario.warmupMillis()) {
         controlFrames++;
@@ -260,6 +266,9 @@ public final class Simulation {
     } else if (!(f instanceof MeshFrame.Ack)) {
       if (now >= scenario.warmupMillis()) {
         controlFrames++;
+        if (f instanceof MeshFrame.RouteRequest || f instanceof MeshFrame.RouteReply) {
+          discoveryFrames++; // control traffic too, and reported on its own per delivery
+        }
       }
     }
     Integer to = index.get(s.neighbour());
@@ -461,6 +470,7 @@ public final class Simulation {
     return new Result(seed, messages.size(), connected, delivered, duplicates, routedLoops, silent, falseAcks,
         percentile(latencies, 50), percentile(latencies, 99), (int) percentile(hops, 50), (int) percentile(hops, 99),
         delivered == 0 ? 0 : (double) dataSends / delivered, delivered == 0 ? 0 : (double) shortestSum / delivered,
+        delivered == 0 ? 0 : (double) discoveryFrames / delivered, delivered == 0 ? 0 : (double) ackSends / delivered,
         liveNodes == 0 ? 0 : (double) state / liveNodes, stateMax, controlFrames / (n * seconds),
         routeEntries / (n * seconds), floodNoRoute, floodRetry, mergedAt < 0 ? -1 : mergedAt - healAt, wallNanos / 1_000_000);
   }

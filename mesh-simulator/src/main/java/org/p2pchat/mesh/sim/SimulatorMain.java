@@ -15,7 +15,7 @@ import org.p2pchat.mesh.MeshConfig;
  *
  * <p>Usage: {@code SimulatorMain [--quick|--full] [--seed N] [--sizes 100,1000,10000] [--messages N]
  * [--runs static,churn,partition] [--out DIR]}. Quick (the default) runs 100 and 1,000 nodes; full adds
- * 10,000. Messages default to 2,000 per run (100 at 10,000 nodes, where most of them flood). Every run
+ * 10,000. Messages default to 2,000 per run (1,000 at 10,000 nodes, where the control plane makes runs slow). Every run
  * prints its seed; the same seed and options give the same figures.
  */
 public final class SimulatorMain {
@@ -59,7 +59,7 @@ public final class SimulatorMain {
     o.println("mesh simulation, seed " + seed + " (rerun with --seed " + seed + ")");
     List<Row> rows = new ArrayList<>();
     for (int size : sizes) {
-      int messages = messagesOption > 0 ? messagesOption : size >= 10_000 ? 100 : 2_000;
+      int messages = messagesOption > 0 ? messagesOption : size >= 10_000 ? 1_000 : 2_000;
       Scenario base = Scenario.random("random", size, messages);
       List<Scenario> scenarios = new ArrayList<>();
       if (runs.contains("static")) {

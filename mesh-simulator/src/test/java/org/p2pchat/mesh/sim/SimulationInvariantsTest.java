@@ -44,6 +44,20 @@ class SimulationInvariantsTest {
   }
 
   @Test
+  void beyondAFullTableDiscoveryKeepsTheInvariantsAndShortPaths() {
+    // 32 routes per node on 200: most destinations are found on demand.
+    MeshConfig small = MeshConfig.builder().maxRoutes(32).build();
+    Scenario s = new Scenario("static", Scenario.Topology.RANDOM, 200, 4.0, 0.0, false, 400, 10_000, 10_000, small);
+    Result r = new Simulation(s, SEED).run();
+    assertInvariants(r);
+    assertTrue(r.delivered() >= r.connected() * 99 / 100, "delivered " + r.delivered() + " of " + r.connected());
+    assertTrue(r.discoveryFramesPerDelivery() > 0, "discovery was used");
+    assertTrue(r.amplification() <= 1.5, "data sends / shortest path: " + r.amplification());
+    Result churn = new Simulation(s.withChurn(0.10), SEED).run();
+    assertInvariants(churn);
+  }
+
+  @Test
   void theSameSeedGivesTheSameRun() {
     Scenario small = new Scenario("churn", Scenario.Topology.RANDOM, 60, 4.0, 0.10, false, 100, 5_000, 10_000,
         MeshConfig.defaults());

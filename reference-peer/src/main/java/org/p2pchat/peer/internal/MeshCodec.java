@@ -9,6 +9,8 @@ import org.p2pchat.protocol.model.MeshAck;
 import org.p2pchat.protocol.model.MeshData;
 import org.p2pchat.protocol.model.MeshHello;
 import org.p2pchat.protocol.model.MeshRoute;
+import org.p2pchat.protocol.model.MeshRouteReply;
+import org.p2pchat.protocol.model.MeshRouteRequest;
 import org.p2pchat.protocol.model.MeshRoutes;
 import org.p2pchat.protocol.model.MeshSeqnoRequest;
 
@@ -44,6 +46,27 @@ public final class MeshCodec {
       return new MeshSeqnoRequest().withPeername(me).withDestination(q.destination()).withSeqno(q.seqno())
           .withHoplimit(q.hopLimit());
     }
+    if (frame instanceof MeshFrame.RouteRequest q) {
+      MeshRouteRequest m = new MeshRouteRequest().withPeername(me).withOrigin(q.origin())
+          .withDestination(q.destination()).withReqid(q.reqid()).withHoplimit(q.hopLimit()).withHops(q.hops());
+      byte[] card = q.card();
+      if (card != null && card.length == CARD_BYTES) {
+        m.setCard(b64(card));
+      }
+      return m;
+    }
+    if (frame instanceof MeshFrame.RouteReply p) {
+      MeshRouteReply m = new MeshRouteReply().withPeername(me).withOrigin(p.origin()).withDestination(p.destination())
+          .withReqid(p.reqid()).withHoplimit(p.hopLimit()).withHops(p.hops());
+      if (p.seqno() >= 0) {
+        m.setSeqno(p.seqno());
+      }
+      byte[] card = p.card();
+      if (card != null && card.length == CARD_BYTES) {
+        m.setCard(b64(card)); // as in MESH_ROUTES: the schema's only card shape
+      }
+      return m;
+    }
     if (frame instanceof MeshFrame.Data d) {
       return new MeshData().withPeername(me).withOrigin(d.origin()).withDestination(d.destination()).withId(d.id())
           .withAttempt(d.attempt()).withHoplimit(d.hopLimit()).withMode(dataMode(d.mode()))
@@ -73,6 +96,14 @@ public final class MeshCodec {
       }
       if (message instanceof MeshSeqnoRequest q) {
         return Optional.of(new MeshFrame.SeqnoRequest(q.getDestination(), q.getSeqno(), q.getHoplimit()));
+      }
+      if (message instanceof MeshRouteRequest q) {
+        return Optional.of(new MeshFrame.RouteRequest(q.getOrigin(), q.getDestination(), q.getReqid(),
+            q.getHoplimit(), q.getHops(), q.getCard() == null ? null : unb64(q.getCard())));
+      }
+      if (message instanceof MeshRouteReply p) {
+        return Optional.of(new MeshFrame.RouteReply(p.getOrigin(), p.getDestination(), p.getReqid(), p.getHoplimit(),
+            p.getHops(), p.getSeqno() == null ? -1 : p.getSeqno(), p.getCard() == null ? null : unb64(p.getCard())));
       }
       if (message instanceof MeshData d) {
         return Optional.of(new MeshFrame.Data(d.getOrigin(), d.getDestination(), d.getId(), d.getAttempt(),

@@ -29,6 +29,8 @@ import org.p2pchat.protocol.model.MeshAck;
 import org.p2pchat.protocol.model.MeshData;
 import org.p2pchat.protocol.model.MeshHello;
 import org.p2pchat.protocol.model.MeshRoutes;
+import org.p2pchat.protocol.model.MeshRouteReply;
+import org.p2pchat.protocol.model.MeshRouteRequest;
 import org.p2pchat.protocol.model.MeshSeqnoRequest;
 import org.p2pchat.sdk.Dispatcher;
 import org.p2pchat.sdk.MessageContext;
@@ -142,6 +144,8 @@ public final class MeshLink implements AutoCloseable {
     dispatcher.on(MeshHello.class, this::onMessage);
     dispatcher.on(MeshRoutes.class, this::onMessage);
     dispatcher.on(MeshSeqnoRequest.class, this::onMessage);
+    dispatcher.on(MeshRouteRequest.class, this::onMessage);
+    dispatcher.on(MeshRouteReply.class, this::onMessage);
     dispatcher.on(MeshData.class, this::onMessage);
     dispatcher.on(MeshAck.class, this::onMessage);
     connected.listen(this::onChatLink);
@@ -178,7 +182,16 @@ public final class MeshLink implements AutoCloseable {
         out.line(notDelivered(destination, reason(MeshAction.Reason.TOO_MANY_PENDING)));
         return true;
       }
-      waiting.add(new Waiting(destination, text, clock.millis() + config.ackTimeoutMillis() / 3));
+      long now = clock.millis();
+      long wait = config.ackTimeoutMillis() / 3;
+      if (node.card(destination).isEmpty()) {
+        // Beyond a full table the route, and the card with it, comes from a route discovery: wait for it.
+        apply(node.discover(now, destination));
+        if (node.discovering(destination)) {
+          wait = Math.max(wait, node.discoveryBoundMillis());
+        }
+      }
+      waiting.add(new Waiting(destination, text, now + wait));
       sendWaiting();
       return true;
     });

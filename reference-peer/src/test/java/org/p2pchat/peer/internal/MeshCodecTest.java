@@ -20,6 +20,10 @@ class MeshCodecTest {
         new MeshFrame.Routes(false, List.of(new MeshFrame.Route("yuuka", 7, 1), new MeshFrame.Route("marisa", 3, 65535))),
         new MeshFrame.Routes(true, List.of(new MeshFrame.Route("yuuka", 7, 1, new byte[128]))),
         new MeshFrame.SeqnoRequest("yuuka", 8, 16),
+        new MeshFrame.RouteRequest("patchouli", "yuuka", 1_543_536_000_000L, 3, 1),
+        new MeshFrame.RouteRequest("patchouli", "yuuka", 1_543_536_000_000L, 2, 0, new byte[128]),
+        new MeshFrame.RouteReply("yuuka", "patchouli", 1_543_536_000_000L, 15, 1, 7, new byte[128]),
+        new MeshFrame.RouteReply("yuuka", "patchouli", 5, 15, 0, -1, null),
         new MeshFrame.Data("patchouli", "yuuka", "3q2-7wAAAAB9", 1, 15, MeshFrame.Mode.FLOOD,
             "Hello".getBytes(StandardCharsets.UTF_8)),
         new MeshFrame.Ack("yuuka", "patchouli", "3q2-7wAAAAB9", 0, 15, MeshFrame.Mode.ROUTED, new byte[] {1, 2, 3}));
