@@ -612,4 +612,108 @@ class RendezvousHandlersTest {
     send(FROM, "EXIT_NETWORK", Map.of("peername", "alice"));
     assertNull(events.poll(), "a failed exit is logged only");
   }
+
+  /** What the keys of {@code peers} add to a signed reply, as the server bounds it. */
+  private static int keysBytes(LinkedHashMap<String, HostPort> peers, Map<String, String> bound) {
+    int bytes = 12;
+    for (String peer : peers.keySet()) {
+      if (bound.containsKey(peer)) {
+        bytes += 6 * peer.length() + 43 + 8;
+      }
+    }
+    return bytes;
+  }
+
+  /** Registers {@code name} with a key at {@code host}:4000, advertising {@code features} too. */
+  private IdentityKeyPair keyed(String name, String host, String... features) throws Exception {
+    IdentityKeyPair key = IdentityKeyPair.generate(RANDOM);
+    Map<String, Object> data = keyedRegister(key, name, 4000);
+    data.put("host", host);
+    List<String> all = new ArrayList<>(List.of(Handshake.FEATURE));
+    all.addAll(List.of(features));
+    data.put("features", all);
+    signed(key, "REGISTER", data, nonce());
+    assertInstanceOf(RegisterSuccess.class, next().message());
+    assertTrue(event().startsWith("register " + name + " at " + host + ":4000 with key"));
+    return key;
+  }
+
+  /** Sends a signed LISTPEER for {@code name}; returns the bytes it took (compact JSON, as sent). */
+  private int signedListpeer(IdentityKeyPair key, String name, String nonce) throws Exception {
+    Map<String, Object> envelope = new LinkedHashMap<>();
+    envelope.put("msgtype", "LISTPEER");
+    envelope.put("msgdata", SignedMessages.signRequest(key, "LISTPEER", new LinkedHashMap<>(Map.of("peername", name)),
+        NOW, nonce));
+    byte[] frame = JSON.writeValueAsBytes(envelope);
+    dispatcher.dispatch(frame, FROM, NOW);
+    return frame.length;
+  }
+
+  /** Registers {@code n} plain peers at once (one force covers them all). */
+  private void fill(int n) throws Exception {
+    List<CompletableFuture<PeerTable.Outcome>> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      all.add(table.registerDurably(String.format("peer%03d", i), new HostPort("localhost", 5000 + i)));
+    }
+    for (CompletableFuture<PeerTable.Outcome> f : all) {
+      assertTrue(f.get(WAIT_SECONDS, TimeUnit.SECONDS).registered());
+    }
+  }
+
+  @Test
+  void aKeyedRequesterThatDoesNotOwnTheReplyAddressGetsASignedListWithinTheBudget() throws Exception {
+    start();
+    IdentityKeyPair far = keyed("far", "192.0.2.7");
+    fill(400);
+    String nonce = nonce();
+    int requestBytes = signedListpeer(far, "far", nonce);
+    Sent sentReply = next();
+    assertEquals(new HostPort("192.0.2.7", 4000), sentReply.to());
+    assertSignedReply(sentReply.message(), "far", nonce);
+    ListpeerReply reply = (ListpeerReply) sentReply.message();
+    long budget = (long) RendezvousHandlers.AMPLIFICATION * requestBytes;
+    Map<String, String> bound = table.keysSnapshot();
+    LinkedHashMap<String, HostPort> expected = Listing2018.fit(table.snapshot(), budget - (220 + 6L * 3),
+        prefix -> Listing2018.size(prefix) + keysBytes(prefix, bound));
+    assertEquals(expected, reply.getPeerlist());
+    assertTrue(expected.size() > 1 && expected.size() < 401, expected.size() + " peers");
+    assertEquals(Map.of("far", far.publicKey().base64url()), reply.getKeys().getAdditionalProperties());
+    assertTrue(WireJson.encode(reply, WireJson.Style.PYTHON).length <= budget,
+        "the signed reply, keys and signature included, stays within the budget");
+    assertEquals("listpeer by far (signed): " + Plural.peers(expected.size()) + " sent to 192.0.2.7:4000 (of 401: at "
+        + "most 20x the request's bytes, " + budget + ", to an address the requester has not shown it owns) (from "
+        + "127.0.0.1:5000)", event());
+  }
+
+  @Test
+  void aKeyedPagedReaderGetsSignedPagesWithinItsBudget() throws Exception {
+    start();
+    IdentityKeyPair far = keyed("far", "192.0.2.7", RendezvousHandlers.PAGE_FEATURE);
+    IdentityKeyPair near = keyed("near", "localhost", RendezvousHandlers.PAGE_FEATURE);
+    fill(400);
+    Map<String, String> bound = table.keysSnapshot();
+    String nonce = nonce();
+    int requestBytes = signedListpeer(far, "far", nonce);
+    ListpeerReply page = (ListpeerReply) next().message();
+    assertSignedReply(page, "far", nonce);
+    long budget = (long) RendezvousHandlers.AMPLIFICATION * requestBytes;
+    RendezvousHandlers.Page expected = RendezvousHandlers.page(table.snapshot(), null, budget - (220 + 6L * 3),
+        prefix -> Listing2018.size(prefix) + keysBytes(prefix, bound));
+    assertEquals(expected.peers(), page.getPeerlist());
+    assertEquals(expected.next(), page.getNext());
+    assertTrue(page.getNext() != null && page.getNext() > 1, "cut by the budget: " + page.getNext());
+    assertEquals(Map.of("far", far.publicKey().base64url(), "near", near.publicKey().base64url()),
+        page.getKeys().getAdditionalProperties());
+    assertTrue(WireJson.encode(page, WireJson.Style.PYTHON).length <= budget);
+    assertTrue(event().startsWith("listpeer by far (signed): "));
+
+    String again = nonce();
+    signedListpeer(near, "near", again);
+    Sent whole = next();
+    assertEquals(new HostPort("localhost", 4000), whole.to());
+    assertSignedReply(whole.message(), "near", again);
+    assertEquals(402, ((ListpeerReply) whole.message()).getPeerlist().size(), "its own address: no budget");
+    assertNull(((ListpeerReply) whole.message()).getNext(), "one page holds them all");
+    assertEquals("listpeer by near (signed): 402 peers sent to localhost:4000 (from 127.0.0.1:5000)", event());
+  }
 }
