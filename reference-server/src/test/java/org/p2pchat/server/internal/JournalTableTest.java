@@ -55,6 +55,7 @@ class JournalTableTest {
     final Path file;
     final AtomicInteger forces = new AtomicInteger();
     volatile boolean full;
+    volatile boolean forcesFail;
 
     Disk(Path file) {
       this.file = file;
@@ -75,6 +76,9 @@ class JournalTableTest {
         @Override
         public void force() throws IOException {
           forces.incrementAndGet();
+          if (forcesFail) {
+            throw new IOException("fsync: Input/output error");
+          }
           real.force();
         }
 
@@ -320,7 +324,8 @@ class JournalTableTest {
   void aFileThatCannotBeReadIsRefusedAndItsLockReleased() throws Exception {
     Path file = dir.resolve("state.jsonl");
     Files.writeString(file, "not a state file\n");
-    assertThrows(StateFileException.class, () -> JournalTable.open(file, 10_000, 100));
+    StateFileException corrupt = assertThrows(StateFileException.class, () -> JournalTable.open(file, 10_000, 100));
+    assertFalse(corrupt.getMessage().contains("cannot write it"), "reported as the reader said: " + corrupt);
     Files.write(file, StateFormat.header());
     try (JournalTable table = JournalTable.open(file, 10_000, 100)) {
       assertEquals(0, table.size(), "the refused open kept no lock");
@@ -336,5 +341,41 @@ class JournalTableTest {
     assertNull(JournalTable.text(null));
     assertEquals("AQID", JournalTable.text(new byte[] {1, 2, 3}));
     assertEquals("-_8", JournalTable.text(new byte[] {(byte) 0xfb, (byte) 0xff}), "url alphabet, no padding");
+  }
+
+  @Test
+  void openingForcesTheLeasesItAppendsAfterTheSnapshot() throws Exception {
+    Path file = dir.resolve("state.jsonl");
+    try (JournalTable table = JournalTable.open(file, 10_000, 100)) {
+      join(table.register("plain", A, null, null));
+    }
+    Disk disk = new Disk(file);
+    try (JournalTable table = JournalTable.open(file, 10_000, 100, disk)) {
+      assertEquals(0, disk.forces.get(), "no lease to append: nothing to force");
+      join(table.register("alice", B, null, T0.plusSeconds(60)));
+    }
+    Disk again = new Disk(file);
+    try (JournalTable table = JournalTable.open(file, 10_000, 100, again)) {
+      assertTrue(again.forces.get() > 0, "the lease records are forced before the table is used");
+      assertFileIsMemory(table);
+    }
+  }
+
+  @Test
+  void aFailedForceFailsTheRegistrationWithTheFileErrorAndUndoesIt() throws Exception {
+    Path file = dir.resolve("state.jsonl");
+    Disk disk = new Disk(file);
+    try (JournalTable table = JournalTable.open(file, 10_000, 100, disk)) {
+      join(table.register("alice", A, null, null));
+      disk.forcesFail = true;
+      java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+          () -> join(table.register("bob", B, null, null)));
+      assertInstanceOf(StateFileException.class, e.getCause(), e.toString());
+      assertFalse(table.lookup("bob").isPresent(), "undone before the caller is told");
+      assertEquals(List.of("alice"), table.list().stream().map(Registration::name).toList());
+      disk.forcesFail = false;
+      assertTrue(join(table.register("bob", B, null, null)).registered(), "the name is free again");
+      assertFileIsMemory(table);
+    }
   }
 }

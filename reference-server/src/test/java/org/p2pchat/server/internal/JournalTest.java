@@ -368,8 +368,11 @@ class JournalTest {
     opener.refuse = true;
     assertThrows(StateFileException.class, () -> journal.compact(new LinkedHashMap<>()));
     assertTrue(journal.failed());
-    assertThrows(StateFileException.class, () -> journal.compact(new LinkedHashMap<>()),
-        "a failed journal compacts no more");
+    opener.refuse = false;
+    StateFileException refused = assertThrows(StateFileException.class, () -> journal.compact(new LinkedHashMap<>()),
+        "a failed journal compacts no more, even once the disk would take it");
+    assertTrue(refused.getMessage().contains("no longer writable"), refused.getMessage());
+    assertEquals(1, opener.opened.size(), "not reopened");
     closeWithin(journal);
   }
 

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -44,6 +46,9 @@ import org.p2pchat.protocol.model.RegisterError;
 import org.p2pchat.protocol.model.RegisterSuccess;
 import org.p2pchat.sdk.Dispatcher;
 import org.p2pchat.sdk.SendException;
+import org.p2pchat.server.registry.RegistryStore;
+import org.p2pchat.server.registry.RegistryUnavailable;
+import org.p2pchat.server.registry.internal.JournalRegistryStore;
 
 /**
  * The handlers without a socket: messages go in through a standalone {@link Dispatcher}, replies come out
@@ -77,12 +82,29 @@ class RendezvousHandlersTest {
   private final AtomicLong nanos = new AtomicLong();
   private final IdentityKeyPair serverKey = IdentityKeyPair.generate(RANDOM);
   private PeerTable table;
+  /** While set, the store's registerAsync throws ("throw") or fails ("fail"). */
+  private volatile String registerFault;
   private SourceLimits limits;
   private RendezvousHandlers handlers;
   private Dispatcher dispatcher;
 
   private void start(int maxPeers, SourceLimits.Settings settings, Duration lease) throws Exception {
-    table = PeerTable.open(dir.resolve("state.jsonl"));
+    RegistryStore real = JournalRegistryStore.open(dir.resolve("state.jsonl"), 100_000);
+    // The journal store, whose registerAsync throws or fails while the test says so.
+    table = PeerTable.over((RegistryStore) Proxy.newProxyInstance(RegistryStore.class.getClassLoader(),
+        new Class<?>[] {RegistryStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("registerAsync") && registerFault != null) {
+            if (registerFault.equals("throw")) {
+              throw new IllegalStateException("registry closed: the server is stopping");
+            }
+            return CompletableFuture.failedFuture(new RegistryUnavailable("database down", null));
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        }));
     limits = new SourceLimits(settings, nanos::get);
     ServerIdentity identity = new ServerIdentity(serverKey, new FreshnessGuard());
     LeaseHandlers leases = lease == null ? LeaseHandlers.disabled()
@@ -603,14 +625,19 @@ class RendezvousHandlersTest {
   }
 
   @Test
-  void aRegistrationTheTableCannotTakeIsNotAnsweredAndReservesNothing() throws Exception {
-    start();
-    table.close();
+  void aRegistrationTheRegistryCannotTakeIsNotAnsweredAndGivesBackWhatItReserved() throws Exception {
+    // One name in the registry and one per source: a reservation kept by a failure would refuse the next.
+    start(1, settings(1_000, 1_000, 1), null);
+    registerFault = "throw";
     register("alice", "localhost", 4001);
-    assertNull(sent.poll(), "no reply");
-    assertEquals(0, limits.held(FROM.getAddress()), "the reservation was given back");
-    send(FROM, "EXIT_NETWORK", Map.of("peername", "alice"));
-    assertNull(events.poll(), "a failed exit is logged only");
+    registerFault = "fail";
+    register("alice", "localhost", 4001);
+    assertNull(sent.poll(200, TimeUnit.MILLISECONDS), "no reply when nothing was recorded");
+    assertNull(events.poll(), "logged only");
+    assertEquals(0, limits.held(FROM.getAddress()), "the source's reservation was given back");
+    registerFault = null;
+    registered("alice", "localhost", 4001);
+    assertEquals(1, limits.held(FROM.getAddress()));
   }
 
   /** What the keys of {@code peers} add to a signed reply, as the server bounds it. */
