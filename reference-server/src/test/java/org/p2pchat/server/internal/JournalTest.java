@@ -420,4 +420,35 @@ class JournalTest {
     assertEquals(2, journal.sinceCompaction());
     closeWithin(journal);
   }
+
+  private static java.util.Set<Thread> threadsNamed(String name) {
+    java.util.Set<Thread> out = new java.util.HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals(name)) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void theJournalsThreadsAreDaemonsAndEndWithIt() throws Exception {
+    java.util.Set<Thread> before = threadsNamed("p2pchat-journal-commit");
+    Storage storage = new Storage();
+    Journal journal = Journal.over(storage);
+    java.util.Set<Thread> committers = threadsNamed("p2pchat-journal-commit");
+    committers.removeAll(before);
+    assertEquals(1, committers.size(), "one committer per journal");
+    Thread committer = committers.iterator().next();
+    CompletableFuture<Thread> ackThread = new CompletableFuture<>();
+    journal.durable(journal.append(record("a"))).thenRun(() -> ackThread.complete(Thread.currentThread()));
+    Thread acks = ackThread.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertEquals("p2pchat-journal-ack", acks.getName());
+    assertTrue(committer.isDaemon(), "a journal never keeps the process alive");
+    assertTrue(acks.isDaemon());
+    closeWithin(journal);
+    assertFalse(committer.isAlive(), "close returns once the committer has ended");
+    acks.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+    assertFalse(acks.isAlive(), "the ack thread ends with the journal");
+  }
 }

@@ -1,6 +1,7 @@
 package org.p2pchat.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,6 +118,7 @@ class StateLockTest {
     Journal.FileStorage journal = Journal.FileStorage.open(state);
     StateFileException e = assertThrows(StateFileException.class, () -> StateLock.acquire(state));
     assertTrue(e.getMessage().contains("the state file itself is locked"), e.getMessage());
+    assertFalse(e.getMessage().contains("cannot open it to check"), "reported as itself: " + e.getMessage());
     journal.close();
     try (StateLock lock = StateLock.acquire(state)) {
       assertEquals(StateLock.lockFileOf(state), lock.lockFile(), "the refused attempt did not keep the lock file");
@@ -141,5 +143,38 @@ class StateLockTest {
     assertTrue(e.getMessage().contains("has 2 hard links"), e.getMessage());
     Files.delete(dir.resolve("second.jsonl"));
     StateLock.acquire(state).close();
+  }
+
+  private static long openFiles() throws Exception {
+    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  @Test
+  void refusedAndClosedLocksLeaveNoFileOpen() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux only");
+    Path state = dir.toRealPath().resolve("state.jsonl");
+    Files.write(state, StateFormat.header());
+    StateLock first = StateLock.acquire(state);
+    assertThrows(StateFileException.class, () -> StateLock.acquire(state)); // warm-up: classes loaded
+    long held = openFiles();
+    for (int i = 0; i < 3; i++) {
+      assertThrows(StateFileException.class, () -> StateLock.acquire(state));
+    }
+    assertEquals(held, openFiles(), "a refused attempt closes the lock file it opened");
+    first.close();
+    assertEquals(held - 1, openFiles(), "closing the lock closes its file");
+
+    Journal.FileStorage journal = Journal.FileStorage.open(state);
+    assertThrows(java.io.IOException.class, () -> Journal.FileStorage.open(state));
+    long open = openFiles();
+    for (int i = 0; i < 3; i++) {
+      assertThrows(java.io.IOException.class, () -> Journal.FileStorage.open(state));
+      assertThrows(StateFileException.class, () -> StateLock.acquire(state));
+    }
+    assertEquals(open, openFiles(), "refused opens of a state file in use close what they opened");
+    journal.close();
+    assertEquals(open - 1, openFiles());
   }
 }
