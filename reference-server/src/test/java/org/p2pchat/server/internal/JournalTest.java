@@ -435,6 +435,7 @@ class JournalTest {
   void theJournalsThreadsAreDaemonsAndEndWithIt() throws Exception {
     java.util.Set<Thread> before = threadsNamed("p2pchat-journal-commit");
     Storage storage = new Storage();
+    storage.release = new CountDownLatch(1); // the ack waits for the force: the callback below is attached first
     Journal journal = Journal.over(storage);
     java.util.Set<Thread> committers = threadsNamed("p2pchat-journal-commit");
     committers.removeAll(before);
@@ -442,6 +443,7 @@ class JournalTest {
     Thread committer = committers.iterator().next();
     CompletableFuture<Thread> ackThread = new CompletableFuture<>();
     journal.durable(journal.append(record("a"))).thenRun(() -> ackThread.complete(Thread.currentThread()));
+    storage.release.countDown();
     Thread acks = ackThread.get(WAIT_SECONDS, TimeUnit.SECONDS);
     assertEquals("p2pchat-journal-ack", acks.getName());
     assertTrue(committer.isDaemon(), "a journal never keeps the process alive");
