@@ -31,6 +31,20 @@ class ServerMainArgsTest {
   }
 
   private static Result run(String... args) {
+    // --log-level sets the logger's default for a JVM about to start; this one keeps what it had.
+    String level = System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
+    try {
+      return runHere(args);
+    } finally {
+      if (level == null) {
+        System.clearProperty("org.slf4j.simpleLogger.defaultLogLevel");
+      } else {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+      }
+    }
+  }
+
+  private static Result runHere(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = ServerMain.run(new PrintStream(out, true, StandardCharsets.UTF_8),
