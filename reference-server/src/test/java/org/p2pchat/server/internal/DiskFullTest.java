@@ -76,7 +76,7 @@ class DiskFullTest {
       disk.full = true;
 
       CompletionException refused = assertThrows(CompletionException.class,
-          () -> table.registerDurably("bob", B).join());
+          () -> table.registerDurably("bob", B).orTimeout(10, TimeUnit.SECONDS).join());
       assertTrue(refused.getCause() instanceof IOException, refused.toString());
       assertFalse(table.contains("bob"), "a registration that was not written is not in memory");
       assertThrows(IOException.class, () -> table.remove("alice", "exit"));
@@ -101,9 +101,10 @@ class DiskFullTest {
     try (PeerTable table = PeerTable.open(file, 10_000, disk.opener(file))) {
       assertTrue(table.register("alice", A).registered());
       disk.forcesFail = true;
-      assertThrows(CompletionException.class, () -> table.registerDurably("bob", B).join());
+      assertThrows(CompletionException.class,
+          () -> table.registerDurably("bob", B).orTimeout(10, TimeUnit.SECONDS).join());
       // The undo runs once the failure is told; then bob is gone.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (table.contains("bob") && System.nanoTime() < deadline) {
         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
       }

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  * acknowledged; records ready while a force runs share the next force, never one each.
  */
 class GroupCommitTest {
+  /** Far longer than these in-memory steps take, shorter than PIT's 15 s grace: a stopped committer fails here. */
+  private static final long WAIT_SECONDS = 5;
+
   /** Records what happened in order; a force can be held until the test lets it go. */
   private static final class RecordingStorage implements Journal.Storage {
     final List<String> events = new ArrayList<>();
@@ -40,7 +43,7 @@ class GroupCommitTest {
     public void force() throws IOException {
       forcing.countDown();
       try {
-        assertTrue(release.await(30, TimeUnit.SECONDS), "test never released the force");
+        assertTrue(release.await(WAIT_SECONDS, TimeUnit.SECONDS), "test never released the force");
       } catch (InterruptedException e) {
         throw new IOException(e);
       }
@@ -76,12 +79,12 @@ class GroupCommitTest {
     RecordingStorage storage = new RecordingStorage();
     Journal journal = Journal.over(storage);
     long seq = journal.append(record("a"));
-    journal.durable(seq).thenRun(() -> storage.ack("a")).get(30, TimeUnit.SECONDS);
+    journal.durable(seq).thenRun(() -> storage.ack("a")).get(WAIT_SECONDS, TimeUnit.SECONDS);
     assertEquals(List.of("write a", "force", "ack a"), storage.events());
     // Already durable: acknowledged without another force.
-    journal.durable(seq).thenRun(() -> storage.ack("a again")).get(30, TimeUnit.SECONDS);
+    journal.durable(seq).thenRun(() -> storage.ack("a again")).get(WAIT_SECONDS, TimeUnit.SECONDS);
     assertEquals(1, storage.forces);
-    journal.close();
+    CompletableFuture.runAsync(journal::close).get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   @Test
@@ -90,7 +93,7 @@ class GroupCommitTest {
     storage.release = new CountDownLatch(1);
     Journal journal = Journal.over(storage);
     CompletableFuture<Void> first = journal.durable(journal.append(record("a"))).thenRun(() -> storage.ack("a"));
-    assertTrue(storage.forcing.await(30, TimeUnit.SECONDS));
+    assertTrue(storage.forcing.await(WAIT_SECONDS, TimeUnit.SECONDS));
     // While the force for "a" is held, five more registrations become ready.
     List<CompletableFuture<Void>> later = new ArrayList<>();
     for (String name : List.of("b", "c", "d", "e", "f")) {
@@ -101,8 +104,8 @@ class GroupCommitTest {
       assertFalse(f.isDone(), "acknowledged before any force covered it");
     }
     storage.release.countDown();
-    first.get(30, TimeUnit.SECONDS);
-    CompletableFuture.allOf(later.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    first.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    CompletableFuture.allOf(later.toArray(CompletableFuture[]::new)).get(WAIT_SECONDS, TimeUnit.SECONDS);
 
     List<String> events = storage.events();
     assertEquals(2, storage.forces, "one force for a, one for b..f together: " + events);
@@ -113,7 +116,7 @@ class GroupCommitTest {
       assertTrue(written < secondForce && secondForce < acked, name + ": " + events);
     }
     assertTrue(events.indexOf("force") < events.indexOf("ack a"), events.toString());
-    journal.close();
+    CompletableFuture.runAsync(journal::close).get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   @Test
@@ -122,10 +125,10 @@ class GroupCommitTest {
     storage.failForce = true;
     Journal journal = Journal.over(storage);
     CompletableFuture<Void> acked = journal.durable(journal.append(record("a"))).thenRun(() -> storage.ack("a"));
-    ExecutionException e = assertThrows(ExecutionException.class, () -> acked.get(30, TimeUnit.SECONDS));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> acked.get(WAIT_SECONDS, TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof IOException, e.toString());
     assertFalse(storage.events().contains("ack a"));
     assertThrows(IOException.class, () -> journal.append(record("b")));
-    journal.close();
+    CompletableFuture.runAsync(journal::close).get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 }
