@@ -13,9 +13,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
 import org.p2pchat.protocol.HostPort;
 import org.p2pchat.server.StateFileException;
 import org.slf4j.Logger;
@@ -122,6 +124,13 @@ final class Journal implements AutoCloseable {
         try {
           if (failure == null) {
             channel.force();
+            // Marked before the force lock goes: a recovery reads the mark under it, and must keep
+            // what this force made durable.
+            synchronized (syncLock) {
+              if (target > durable) {
+                durable = target;
+              }
+            }
           } else {
             error = failure;
           }
@@ -131,9 +140,6 @@ final class Journal implements AutoCloseable {
       }
       List<Waiter> covered = new ArrayList<>();
       synchronized (syncLock) {
-        if (error == null && target > durable) {
-          durable = target;
-        }
         while (!waiting.isEmpty() && (error != null || waiting.peekFirst().seq() <= durable)) {
           covered.add(waiting.pollFirst());
         }
@@ -267,36 +273,73 @@ final class Journal implements AutoCloseable {
     return failure != null;
   }
 
-  /**
-   * After a failure: rewrites the file as a snapshot of {@code entries} (what the owner holds as
-   * durable, without changes still waiting for a force) and opens it for appending again; call under the
-   * owner's lock. Throws, staying failed, if the disk still refuses. Records written before are
-   * failed for good: their callers were told, and a late {@link #durable} for them fails too.
-   */
+  /** What a recovery writes: the registrations and the keys some are bound to. */
+  record Snapshot(Map<String, HostPort> entries, Map<String, String> keys) {}
+
+  /** As {@link #recover(LongFunction)}, with a snapshot that does not depend on what became durable. */
   void recover(Map<String, HostPort> entries, Map<String, String> keys) throws IOException {
+    recover(durable -> new Snapshot(entries, keys));
+  }
+
+  /**
+   * After a failure: rewrites the file as the snapshot {@code upTo} gives for the last durable record (what
+   * the owner holds with every change up to that record, and none after it) and opens it for appending
+   * again; call under the owner's lock. Throws, staying failed, if the disk still refuses. Records after
+   * that one are failed for good: their callers are told, and a late {@link #durable} for them fails too.
+   *
+   * <p>The mark is read with no force running, so it is final: a force that was under way when the write
+   * failed may still have made earlier records durable, and those were acknowledged, so the snapshot must
+   * keep them.
+   */
+  void recover(LongFunction<Snapshot> upTo) throws IOException {
     IOException before = failure;
     if (before == null) {
       return;
     }
+    List<Waiter> lost = new ArrayList<>();
+    int held;
+    long mark;
     synchronized (forceLock) {
       try {
         channel.close();
       } catch (IOException e) {
         log.debug("closing the failed journal of {}: {}", file, e.toString());
       }
+      synchronized (syncLock) {
+        mark = durable;
+      }
+      Snapshot snapshot = upTo.apply(mark);
+      held = snapshot.entries().size();
       try {
-        writeSnapshot(entries, keys);
+        writeSnapshot(snapshot.entries(), snapshot.keys());
         channel = opener.open();
       } catch (IOException e) {
         throw new StateFileException(file, "still not writable (" + e + "); first failure: " + before, e);
       }
+      synchronized (syncLock) {
+        lostUpTo = appended;
+        failure = null;
+        // Waiting records the snapshot left out: the next force must not tell them they are on disk.
+        // Those up to the mark are durable; the committer tells them.
+        for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+          Waiter w = it.next();
+          if (w.seq() > mark && w.seq() <= lostUpTo) {
+            lost.add(w);
+            it.remove();
+          }
+        }
+      }
     }
-    synchronized (syncLock) {
-      lostUpTo = appended;
-      failure = null;
+    if (!lost.isEmpty()) {
+      acks.execute(() -> {
+        for (Waiter w : lost) {
+          w.done().completeExceptionally(new StateFileException(file,
+              "write failed before the journal recovered; the record was not kept", before));
+        }
+      });
     }
     sinceCompaction = 0;
-    log.info("state file {}: writable again; rewritten from the {} registrations held", file, entries.size());
+    log.info("state file {}: writable again; rewritten from the {} registrations held", file, held);
   }
 
   private void writeSnapshot(Map<String, HostPort> entries, Map<String, String> keys) throws IOException {

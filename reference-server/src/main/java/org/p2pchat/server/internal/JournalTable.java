@@ -51,10 +51,12 @@ public final class JournalTable implements AutoCloseable {
   private final int cap;
   private long lastPosition;
   private boolean closed;
-  /** Registrations in memory whose record is not yet durable (left out of a recovery snapshot). */
-  private final Set<String> pendingRegisters = new HashSet<>();
-  /** Removals whose record is not yet durable: still in memory, left out of a compaction snapshot. */
-  private final Set<String> pendingRemoves = new HashSet<>();
+  /** Registrations in memory whose record is not yet durable, with its sequence number. */
+  private final Map<String, Long> pendingRegisters = new HashMap<>();
+  /** The sequence number of a change whose record is being written: later than any durable one. */
+  private static final long NOT_WRITTEN = Long.MAX_VALUE;
+  /** Removals whose record is not yet durable, with its sequence number: still in memory, left out of a compaction snapshot. */
+  private final Map<String, Long> pendingRemoves = new HashMap<>();
 
   private JournalTable(Path file, StateLock stateLock, StateFormat.Loaded loaded, Journal journal, int compactSlack,
       int cap) throws IOException {
@@ -154,9 +156,10 @@ public final class JournalTable implements AutoCloseable {
       // In memory at once (before the record, which may compact), so that a second REGISTER of the name
       // is refused; undone if never durable.
       entries.put(name, added);
-      pendingRegisters.add(name);
+      pendingRegisters.put(name, NOT_WRITTEN);
       try {
         seq = record(StateFormat.register(name, address, text(key), added.leaseExpiry().orElse(null)));
+        pendingRegisters.put(name, seq);
       } catch (IOException e) {
         entries.remove(name);
         pendingRegisters.remove(name);
@@ -198,9 +201,10 @@ public final class JournalTable implements AutoCloseable {
         journal.durable(seq);
         return Optional.of(removed);
       }
-      pendingRemoves.add(name);
+      pendingRemoves.put(name, NOT_WRITTEN);
       try {
         seq = record(StateFormat.remove(name, why));
+        pendingRemoves.put(name, seq);
       } catch (IOException | RuntimeException e) {
         pendingRemoves.remove(name);
         throw e;
@@ -310,20 +314,34 @@ public final class JournalTable implements AutoCloseable {
    */
   private long record(byte[] line) throws IOException {
     if (journal.failed()) {
-      journal.recover(peers(pendingRegisters), keys(pendingRegisters));
-      appendLeases(pendingRegisters);
+      Set<String> left = new HashSet<>();
+      journal.recover(durable -> {
+        // Kept: every change up to the last durable record (some were acknowledged while the write failed).
+        pendingRegisters.forEach((name, seq) -> {
+          if (seq > durable) {
+            left.add(name);
+          }
+        });
+        pendingRemoves.forEach((name, seq) -> {
+          if (seq <= durable) {
+            left.add(name);
+          }
+        });
+        return new Journal.Snapshot(peers(left), keys(left));
+      });
+      appendLeases(left);
     }
     long seq = journal.append(line);
     if (journal.sinceCompaction() > 2L * entries.size() + compactSlack) {
       compact();
-      seq = Math.max(seq, appendLeases(pendingRemoves));
+      seq = Math.max(seq, appendLeases(pendingRemoves.keySet()));
     }
     return seq;
   }
 
   /** A snapshot of what the file replays to: removals already written are left out. */
   private void compact() throws IOException {
-    journal.compact(peers(pendingRemoves), keys(pendingRemoves));
+    journal.compact(peers(pendingRemoves.keySet()), keys(pendingRemoves.keySet()));
   }
 
   private LinkedHashMap<String, HostPort> peers(Set<String> without) {
