@@ -56,6 +56,10 @@ class JournalTableTest {
     final AtomicInteger forces = new AtomicInteger();
     volatile boolean full;
     volatile boolean forcesFail;
+    /** With {@link #holdForces}: released as each force starts; each force then waits for {@link #letForce}. */
+    final java.util.concurrent.Semaphore forcing = new java.util.concurrent.Semaphore(0);
+    final java.util.concurrent.Semaphore letForce = new java.util.concurrent.Semaphore(0);
+    volatile boolean holdForces;
 
     Disk(Path file) {
       this.file = file;
@@ -76,6 +80,16 @@ class JournalTableTest {
         @Override
         public void force() throws IOException {
           forces.incrementAndGet();
+          if (holdForces) {
+            forcing.release();
+            try {
+              if (!letForce.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IOException("the test never let the force go");
+              }
+            } catch (InterruptedException e) {
+              throw new IOException(e);
+            }
+          }
           if (forcesFail) {
             throw new IOException("fsync: Input/output error");
           }
@@ -387,17 +401,18 @@ class JournalTableTest {
   @Test
   void aRecoveryThatRacesAForceKeepsWhatTheForceAcknowledged() throws Exception {
     Path file = dir.resolve("state.jsonl");
-    GatedForce gate = new GatedForce(file);
-    try (JournalTable table = JournalTable.open(file, 10_000, 100, gate)) {
+    Disk disk = new Disk(file);
+    disk.holdForces = true;
+    try (JournalTable table = JournalTable.open(file, 10_000, 100, disk)) {
       var z = table.register("z", A, null, null);
-      assertTrue(gate.forcing.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS), "the first force started");
+      assertTrue(disk.forcing.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS), "the first force started");
       var a = table.register("a", A, null, null);
       var bob = table.register("bob", B, null, null);
-      gate.letForce.release();
+      disk.letForce.release();
       assertTrue(join(z).registered());
-      assertTrue(gate.forcing.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS), "the force of a and bob started");
-      var dave = gate.failThenRecover(table);
-      gate.letForce.release(100);
+      assertTrue(disk.forcing.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS), "the force of a and bob started");
+      var dave = failThenRecover(disk, table);
+      disk.letForce.release(100);
       assertTrue(join(a).registered(), "a's record was forced before the recovery");
       assertTrue(join(bob).registered(), "bob's record was forced before the recovery");
       assertTrue(join(dave.get(WAIT_SECONDS, TimeUnit.SECONDS)).registered());
@@ -407,80 +422,37 @@ class JournalTableTest {
   }
 
   /**
-   * A race of a failed write, a force under way and the next change's recovery: {@code before} makes the
-   * durable state and starts a change whose record the held force will cover; then a write fails, and a
-   * registration of dave recovers the journal while that force is still held.
+   * The race of a failed write, a force under way and the next change's recovery: with a force of earlier
+   * records held, one write fails, then a registration of dave starts; returns once dave's recovery waits for
+   * the held force.
    */
-  private static final class GatedForce implements Journal.Opener {
-    final java.util.concurrent.Semaphore forcing = new java.util.concurrent.Semaphore(0);
-    final java.util.concurrent.Semaphore letForce = new java.util.concurrent.Semaphore(0);
-    final java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
-    private final Path file;
-
-    GatedForce(Path file) {
-      this.file = file;
+  private static java.util.concurrent.CompletableFuture<java.util.concurrent.CompletableFuture<RegisterOutcome>>
+      failThenRecover(Disk disk, JournalTable table) {
+    disk.full = true;
+    assertTrue(table.register("carol", C, null, null).isCompletedExceptionally(), "carol's write failed");
+    disk.full = false;
+    var dave = new java.util.concurrent.CompletableFuture<java.util.concurrent.CompletableFuture<RegisterOutcome>>();
+    Thread recovering = new Thread(() -> dave.complete(table.register("dave", C, null, null)), "test-dave");
+    recovering.setDaemon(true);
+    recovering.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (recovering.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
     }
-
-    @Override
-    public Journal.Storage open() throws IOException {
-      Journal.Storage real = Journal.FileStorage.open(file);
-      return new Journal.Storage() {
-        @Override
-        public void write(ByteBuffer buffer) throws IOException {
-          if (full.get()) {
-            throw new IOException("No space left on device");
-          }
-          real.write(buffer);
-        }
-
-        @Override
-        public void force() throws IOException {
-          forcing.release();
-          try {
-            if (!letForce.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
-              throw new IOException("the test never let the force go");
-            }
-          } catch (InterruptedException e) {
-            throw new IOException(e);
-          }
-          real.force();
-        }
-
-        @Override
-        public void close() throws IOException {
-          real.close();
-        }
-      };
-    }
-
-    /** Fails one write, then starts dave's registration (which recovers) and returns once it waits for the force. */
-    java.util.concurrent.CompletableFuture<java.util.concurrent.CompletableFuture<RegisterOutcome>> failThenRecover(
-        JournalTable table) {
-      full.set(true);
-      assertTrue(table.register("carol", C, null, null).isCompletedExceptionally(), "carol's write failed");
-      full.set(false);
-      var dave = new java.util.concurrent.CompletableFuture<java.util.concurrent.CompletableFuture<RegisterOutcome>>();
-      Thread recovering = new Thread(() -> dave.complete(table.register("dave", C, null, null)), "test-dave");
-      recovering.setDaemon(true);
-      recovering.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-      while (recovering.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      assertEquals(Thread.State.BLOCKED, recovering.getState(), "dave's recovery waits for the force under way");
-      return dave;
-    }
+    assertEquals(Thread.State.BLOCKED, recovering.getState(), "dave's recovery waits for the force under way");
+    return dave;
   }
 
   /** The same race with an acknowledged removal: the recovery must not bring the name back. */
   @Test
   void aRecoveryThatRacesAForceKeepsARemovalTheForceAcknowledged() throws Exception {
     Path file = dir.resolve("state.jsonl");
-    GatedForce gate = new GatedForce(file);
-    try (JournalTable table = JournalTable.open(file, 10_000, 100, gate)) {
+    Disk disk = new Disk(file);
+    disk.holdForces = true;
+    try (JournalTable table = JournalTable.open(file, 10_000, 100, disk)) {
       var x = table.register("x", A, null, null);
-      assertTrue(gate.forcing.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS));
-      gate.letForce.release();
+      assertTrue(disk.forcing.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS));
+      disk.letForce.release();
       assertTrue(join(x).registered());
       var removed = new java.util.concurrent.CompletableFuture<Optional<Registration>>();
       Thread exiting = new Thread(() -> {
@@ -492,9 +464,9 @@ class JournalTableTest {
       }, "test-exit");
       exiting.setDaemon(true);
       exiting.start();
-      assertTrue(gate.forcing.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS), "the force of x's removal started");
-      var dave = gate.failThenRecover(table);
-      gate.letForce.release(100);
+      assertTrue(disk.forcing.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS), "the force of x's removal started");
+      var dave = failThenRecover(disk, table);
+      disk.letForce.release(100);
       assertTrue(removed.get(WAIT_SECONDS, TimeUnit.SECONDS).isPresent(), "the removal was acknowledged");
       assertTrue(join(dave.get(WAIT_SECONDS, TimeUnit.SECONDS)).registered());
       assertEquals(List.of("dave"), table.list().stream().map(Registration::name).toList());
