@@ -71,7 +71,21 @@ final class Discovery {
 
   /** The longest a search can take before it gives up: every ring's wait. */
   long boundMillis() {
-    return (long) rings.length * config.discoveryWaitMillis();
+    long sum = 0;
+    for (int h : rings) {
+      sum += waitMillis(h);
+    }
+    return sum;
+  }
+
+  /**
+   * How long the asker waits for a reply to a ring of {@code hops} before the next: as AODV's ring traversal
+   * time, in proportion to the ring's radius plus a margin (the way on from the ring's edge along a route, the
+   * destination's tick), capped at discoveryWaitMillis: half of it for 2 hops, three quarters for 4, all of it
+   * from 6. The small rings are cheap, so asking again early costs little; the wide ones wait in full.
+   */
+  long waitMillis(int hops) {
+    return config.discoveryWaitMillis() * Math.min(hops + 2, 8) / 8;
   }
 
   int[] rings() {
@@ -111,7 +125,7 @@ final class Discovery {
     // request states may still hold (the driver's clock is milliseconds; the simulator's starts at 0).
     lastReqid = Math.min(MAX_REQID, Math.max(lastReqid + 1, now));
     s.reqid = lastReqid;
-    s.nextAt = now + config.discoveryWaitMillis();
+    s.nextAt = now + waitMillis(rings[s.ring]);
     Request mine = new Request(self, s.reqid, s.destination, null, 0, now);
     remember(key(self, s.reqid), mine);
     node.countFrame(MeshCounter.DISCOVERIES);
@@ -240,6 +254,7 @@ final class Discovery {
     if (p.destination().equals(self)) {
       if (searches.remove(p.origin()) != null) {
         node.countFrame(MeshCounter.ROUTES_DISCOVERED);
+        node.routeFound(now, p.origin()); // what waited for it goes now, not at the next tick
       }
       return;
     }

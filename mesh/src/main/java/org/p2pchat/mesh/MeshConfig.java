@@ -28,8 +28,9 @@ package org.p2pchat.mesh;
  *     table) kept at most, least recently used out (default 1,024)
  * @param discoveredRouteMillis an on-demand route unused for this long is forgotten; each use renews it
  *     (default 30,000)
- * @param discoveryWaitMillis how long the asker waits for a route reply before asking again with a wider ring
- *     (default 1,000; rings of 2, 4, 8 hops, then the hop limit)
+ * @param discoveryWaitMillis how long the asker waits for a route reply to a wide ring before asking again with a
+ *     wider one (default 1,000; rings of 2, 4, 8 hops, then the hop limit; a ring of 2 hops waits half of it, 4
+ *     hops three quarters, as the wait grows with the ring's radius)
  * @param discoveryPerNeighbourPerSecond route requests and replies accepted from one neighbour per second
  *     (default 100, burst twice that)
  * @param discoveryPerOriginPerSecond route requests handled per asking origin per second, all neighbours

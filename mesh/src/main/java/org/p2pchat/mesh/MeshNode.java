@@ -826,6 +826,15 @@ public final class MeshNode {
     checkAwaited(p, now);
   }
 
+  /** A route discovery for destination was answered: what waited for it is sent now. */
+  void routeFound(long now, String destination) {
+    for (Pending p : pending.values()) {
+      if (p.awaiting && p.destination.equals(destination)) {
+        checkAwaited(p, now);
+      }
+    }
+  }
+
   /** Sends an awaited p at once if a route is already there (a proactive one, or a discovery answered). */
   private void checkAwaited(Pending p, long now) {
     if (hasAnyRoute(now, p.destination)) {

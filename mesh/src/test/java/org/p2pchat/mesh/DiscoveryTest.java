@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -202,7 +203,7 @@ class DiscoveryTest {
     net.swallow = w -> w.frame() instanceof RouteReply;
     net.send("n0", "n7", "no answer comes");
     MeshNode origin = net.node("n0");
-    net.advance(SMALL.discoveryWaitMillis() * 4L - 200);
+    net.advance(origin.discoveryBoundMillis() - 200);
     assertTrue(net.texts("n7").isEmpty(), "waiting for a reply, no flood yet");
     net.advance(SMALL.deliveryDeadlineMillis());
     assertEquals(List.of("no answer comes"), net.texts("n7"), "the bounded flood after every ring");
@@ -221,6 +222,43 @@ class DiscoveryTest {
     assertEquals(1, cut.failed.size());
     assertEquals(MeshAction.Reason.NO_ROUTE, cut.failed.get(0).reason());
     assertTrue(cut.node("n0").count(MeshCounter.SENT_ROUTE_REQUEST) <= 4 * 2, "one request per ring and neighbour");
+  }
+
+  @Test
+  void ringsWaitInProportionToTheirRadiusThenTheSearchGivesUp() {
+    TestNet net = ring(SMALL, 16);
+    net.swallow = w -> w.frame() instanceof RouteReply;
+    MeshNode origin = net.node("n0");
+    long start = net.now;
+    net.send("n0", "n7", "no answer comes");
+    List<Long> asked = new ArrayList<>(List.of(0L));
+    long failedAt = -1;
+    while (net.now - start < 5_000 && failedAt < 0) {
+      net.advance(10, 10);
+      if (origin.count(MeshCounter.DISCOVERIES) > asked.size()) {
+        asked.add(net.now - start);
+      }
+      if (origin.count(MeshCounter.DISCOVERIES_FAILED) > 0) {
+        failedAt = net.now - start;
+      }
+    }
+    // 2 hops wait half the 1 s, 4 hops three quarters, 8 and 16 hops all of it
+    assertEquals(List.of(0L, 500L, 1_250L, 2_250L), asked);
+    assertEquals(3_250L, failedAt);
+    assertEquals(3_250L, origin.discoveryBoundMillis());
+  }
+
+  @Test
+  void anAnsweredSearchSendsWhatWaitedAtOnce() {
+    TestNet net = ring(SMALL, 16);
+    MeshNode origin = net.node("n0");
+    net.send("n0", "n7", "far away");
+    while (origin.discoveredRoute("n7").isEmpty() && net.now < 10_000) {
+      net.advance(10, 10);
+      // the step in which the reply reached n0 also carried the message, not n0's next tick
+      assertEquals(origin.discoveredRoute("n7").isPresent(), !net.texts("n7").isEmpty());
+    }
+    assertEquals(List.of("far away"), net.texts("n7"));
   }
 
   @Test

@@ -37,8 +37,10 @@ final class Report {
         .append(c.helloIntervalMillis()).append(" ms, dead after ").append(c.deadAfterHellos())
         .append(" hellos, full table every ").append(c.updateIntervalMillis()).append(" ms, hop limit ")
         .append(c.hopLimit()).append(", at most ").append(c.maxRoutes()).append(" routes per node; beyond them, ")
-        .append("route discovery in rings of 2, 4, 8 and ").append(c.hopLimit()).append(" hops, ")
-        .append(c.discoveryWaitMillis()).append(" ms each, at most ").append(c.discoveredRoutes())
+        .append("route discovery in rings of 2, 4, 8 and ").append(c.hopLimit()).append(" hops, waiting ")
+        .append(c.discoveryWaitMillis() / 2).append(", ").append(c.discoveryWaitMillis() * 3 / 4).append(", ")
+        .append(c.discoveryWaitMillis()).append(" and ").append(c.discoveryWaitMillis()).append(" ms for a reply, at most ")
+        .append(c.discoveredRoutes())
         .append(" discovered routes per node; routed attempts every ")
         .append(c.ackTimeoutMillis()).append(" ms then one bounded flood, deadline ")
         .append(c.deliveryDeadlineMillis()).append(" ms). See docs/mesh.md for the design.\n\n");
